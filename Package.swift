@@ -1,0 +1,65 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+  .swiftLanguageMode(.v6),
+  .enableUpcomingFeature("ExistentialAny"),
+  .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+  name: "rcadm",
+  platforms: [.macOS(.v14)],
+  products: [
+    .executable(name: "rcadm", targets: ["rcadm"])
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+    .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+  ],
+  targets: [
+    // RESP values, encoder and incremental decoder. No I/O, no dependencies.
+    .target(name: "RESP", swiftSettings: strict),
+    // Hash slots, addresses, CLUSTER NODES/SHARDS/INFO parsing, ClusterView, findings.
+    .target(name: "ClusterKit", dependencies: ["RESP"], swiftSettings: strict),
+    // One connection to one node over a byte stream (TCP, TLS, a pipe).
+    .target(
+      name: "RedisClient",
+      dependencies: [
+        "RESP", "ClusterKit",
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "NIOSSL", package: "swift-nio-ssl"),
+      ],
+      swiftSettings: strict),
+    // Pure plans: create allocation, reshard, rebalance, fix.
+    .target(name: "SlotPlanner", dependencies: ["ClusterKit"], swiftSettings: strict),
+    // Executes plans against live nodes.
+    .target(
+      name: "ClusterAdmin", dependencies: ["SlotPlanner", "ClusterKit", "RedisClient", "RESP"],
+      swiftSettings: strict),
+    .target(
+      name: "RcadmCLI",
+      dependencies: [
+        "ClusterAdmin", "ClusterKit", "RedisClient", "RESP", "SlotPlanner",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
+      swiftSettings: strict),
+    .executableTarget(name: "rcadm", dependencies: ["RcadmCLI"], swiftSettings: strict),
+    // Test support: real redis-server processes on free loopback ports.
+    .target(
+      name: "TestCluster", dependencies: ["ClusterKit", "RedisClient", "RESP"],
+      swiftSettings: strict),
+    .testTarget(name: "RESPTests", dependencies: ["RESP"], swiftSettings: strict),
+    .testTarget(name: "ClusterKitTests", dependencies: ["ClusterKit", "RESP"], swiftSettings: strict),
+    .testTarget(name: "SlotPlannerTests", dependencies: ["SlotPlanner", "ClusterKit"], swiftSettings: strict),
+    .testTarget(
+      name: "RedisClientTests", dependencies: ["RedisClient", "RESP", "ClusterKit", "TestCluster"],
+      swiftSettings: strict),
+    .testTarget(
+      name: "IntegrationTests",
+      dependencies: ["TestCluster", "RedisClient", "ClusterKit", "RESP", "ClusterAdmin", "RcadmCLI"],
+      swiftSettings: strict),
+  ]
+)

@@ -1,0 +1,78 @@
+/// One `slaveN:` line of INFO replication: a replica as its master sees it.
+public struct ReplicaLine: Hashable, Sendable {
+  public var ip: String
+  public var port: Int
+  /// `online`, `wait_bgsave`, `send_bulk`, …; empty when the field is missing.
+  public var state: String
+  /// Replication offset acknowledged by the replica; 0 when missing.
+  public var offset: Int
+  /// Seconds since the last acknowledgement; 0 when missing.
+  public var lag: Int
+
+  public init(ip: String, port: Int, state: String, offset: Int, lag: Int) {
+    self.ip = ip
+    self.port = port
+    self.state = state
+    self.offset = offset
+    self.lag = lag
+  }
+}
+
+/// Parser for the `key:value` text of INFO and CLUSTER INFO.
+public enum InfoParser {
+  /// The `key:value` lines as a dictionary; `# Section` headers and blank lines are skipped.
+  public static func parse(_ text: String) -> [String: String] {
+    var result: [String: String] = [:]
+    // "\r\n" is a single Character, and isNewline covers it as well as "\n".
+    for line in text.split(whereSeparator: \.isNewline) {
+      if line.first == "#" { continue }
+      guard let colon = line.firstIndex(of: ":") else { continue }
+      // Values may contain colons (IPv6 addresses, paths), so split at the first one only.
+      result[String(line[..<colon])] = String(line[line.index(after: colon)...])
+    }
+    return result
+  }
+
+  /// Total `keys=` over all `dbN:keys=…,expires=…` entries of INFO keyspace.
+  public static func keyspaceKeys(_ info: [String: String]) -> Int {
+    var total = 0
+    for (key, value) in info where indexedKey(key, prefix: "db") != nil {
+      total += Int(fields(value)["keys"] ?? "") ?? 0
+    }
+    return total
+  }
+
+  /// The replicas listed by INFO replication (`slaveN:ip=…,port=…,state=…,offset=…,lag=…`),
+  /// ordered by N; entries without a valid ip and port are skipped.
+  public static func replicas(_ info: [String: String]) -> [ReplicaLine] {
+    var numbered: [(Int, ReplicaLine)] = []
+    for (key, value) in info {
+      guard let n = indexedKey(key, prefix: "slave") else { continue }
+      let f = fields(value)
+      guard let ip = f["ip"], !ip.isEmpty, let port = f["port"].flatMap({ Int($0) }) else { continue }
+      let line = ReplicaLine(
+        ip: ip, port: port, state: f["state"] ?? "",
+        offset: f["offset"].flatMap { Int($0) } ?? 0, lag: f["lag"].flatMap { Int($0) } ?? 0)
+      numbered.append((n, line))
+    }
+    return numbered.sorted { $0.0 < $1.0 }.map(\.1)
+  }
+
+  /// N for keys of the form `<prefix>N`, else nil.
+  private static func indexedKey(_ key: String, prefix: String) -> Int? {
+    guard key.hasPrefix(prefix) else { return nil }
+    let digits = key.dropFirst(prefix.count)
+    guard !digits.isEmpty, digits.allSatisfy({ $0 >= "0" && $0 <= "9" }) else { return nil }
+    return Int(digits)
+  }
+
+  /// `a=1,b=2` as a dictionary.
+  private static func fields(_ value: String) -> [String: String] {
+    var result: [String: String] = [:]
+    for part in value.split(separator: ",") {
+      guard let equals = part.firstIndex(of: "=") else { continue }
+      result[String(part[..<equals])] = String(part[part.index(after: equals)...])
+    }
+    return result
+  }
+}

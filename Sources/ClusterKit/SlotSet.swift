@@ -1,0 +1,100 @@
+/// The number of hash slots in a Redis Cluster.
+public let slotCount = 16384
+
+/// An inclusive range of hash slots, such as 0-5460.
+public struct SlotRange: Hashable, Sendable, Comparable, CustomStringConvertible, Codable {
+  public var lower: Int
+  public var upper: Int
+
+  public init(_ lower: Int, _ upper: Int) {
+    precondition(lower <= upper, "SlotRange lower \(lower) > upper \(upper)")
+    self.lower = lower
+    self.upper = upper
+  }
+
+  public var count: Int { upper - lower + 1 }
+  public func contains(_ slot: Int) -> Bool { slot >= lower && slot <= upper }
+  public var description: String { lower == upper ? "\(lower)" : "\(lower)-\(upper)" }
+  public static func < (a: SlotRange, b: SlotRange) -> Bool { (a.lower, a.upper) < (b.lower, b.upper) }
+}
+
+/// A set of hash slots (a 16384-bit bitmap).
+public struct SlotSet: Hashable, Sendable, Sequence {
+  private var words = [UInt64](repeating: 0, count: slotCount / 64)
+
+  public init() {}
+  public init(_ ranges: some Sequence<SlotRange>) {
+    for r in ranges { insert(r) }
+  }
+  public init(slots: some Sequence<Int>) {
+    for s in slots { insert(s) }
+  }
+  public static var all: SlotSet { SlotSet([SlotRange(0, slotCount - 1)]) }
+
+  public func contains(_ slot: Int) -> Bool {
+    words[slot >> 6] & (1 << UInt64(slot & 63)) != 0
+  }
+  public mutating func insert(_ slot: Int) {
+    precondition(slot >= 0 && slot < slotCount, "slot \(slot) out of range")
+    words[slot >> 6] |= 1 << UInt64(slot & 63)
+  }
+  public mutating func remove(_ slot: Int) {
+    words[slot >> 6] &= ~(1 << UInt64(slot & 63))
+  }
+  public mutating func insert(_ range: SlotRange) {
+    for s in range.lower...range.upper { insert(s) }
+  }
+  public var count: Int { words.reduce(0) { $0 + $1.nonzeroBitCount } }
+  public var isEmpty: Bool { words.allSatisfy { $0 == 0 } }
+
+  public func union(_ other: SlotSet) -> SlotSet {
+    var r = self
+    for i in r.words.indices { r.words[i] |= other.words[i] }
+    return r
+  }
+  public func intersection(_ other: SlotSet) -> SlotSet {
+    var r = self
+    for i in r.words.indices { r.words[i] &= other.words[i] }
+    return r
+  }
+  public func subtracting(_ other: SlotSet) -> SlotSet {
+    var r = self
+    for i in r.words.indices { r.words[i] &= ~other.words[i] }
+    return r
+  }
+  public var complement: SlotSet { SlotSet.all.subtracting(self) }
+
+  /// The slots as sorted, maximal contiguous ranges.
+  public var ranges: [SlotRange] {
+    var out: [SlotRange] = []
+    var start: Int? = nil
+    for s in 0..<slotCount {
+      if contains(s) {
+        if start == nil { start = s }
+      } else if let st = start {
+        out.append(SlotRange(st, s - 1))
+        start = nil
+      }
+    }
+    if let st = start { out.append(SlotRange(st, slotCount - 1)) }
+    return out
+  }
+
+  public func makeIterator() -> some IteratorProtocol<Int> {
+    var slot = 0
+    let set = self
+    return AnyIterator {
+      while slot < slotCount {
+        defer { slot += 1 }
+        if set.contains(slot) { return slot }
+      }
+      return nil
+    }
+  }
+
+  /// "0-5460,5462" style text; "-" when empty.
+  public var rangesDescription: String {
+    let r = ranges
+    return r.isEmpty ? "-" : r.map(\.description).joined(separator: ",")
+  }
+}

@@ -1,0 +1,108 @@
+import ArgumentParser
+import ClusterKit
+import RedisClient
+
+/// Connection options every command takes, with redis-cli's names.
+struct ConnectionFlags: ParsableArguments {
+  @Option(name: [.customShort("a"), .customLong("pass")], help: "Password (prefer --askpass or REDISCLI_AUTH: argv is visible to other users).")
+  var password: String?
+
+  @Option(help: "ACL user name (with -a/--pass or --askpass).")
+  var user: String?
+
+  @Flag(help: "Prompt for the password on the terminal.")
+  var askpass = false
+
+  @Flag(help: "Connect with TLS.")
+  var tls = false
+
+  @Option(help: "CA certificate file to verify nodes with (implies --tls).", completion: .file())
+  var cacert: String?
+
+  @Option(help: "Directory of CA certificates (implies --tls).", completion: .directory)
+  var cacertdir: String?
+
+  @Option(help: "Client certificate for TLS (implies --tls).", completion: .file())
+  var cert: String?
+
+  @Option(help: "Private key of --cert.", completion: .file())
+  var key: String?
+
+  @Option(help: "TLS server name (SNI).")
+  var sni: String?
+
+  @Flag(help: "Do not verify the nodes' TLS certificates.")
+  var insecure = false
+
+  @Option(help: "Seconds to wait for a connection or a reply before giving up on a node.")
+  var timeout: Double = 5
+
+  func validate() throws {
+    guard timeout > 0, timeout <= 86_400 else {
+      throw ValidationError("--timeout must be a number of seconds above 0 (got \(timeout))")
+    }
+    if key != nil && cert == nil { throw ValidationError("--key needs --cert") }
+  }
+
+  /// Options for connecting, merging flags, a URL's credentials and the environment.
+  /// Order: --askpass, -a/--pass, URL, REDISCLI_AUTH, RCADM_AUTH.
+  func options(for spec: NodeSpec? = nil) throws -> ConnectionOptions {
+    var password = password ?? spec?.password ?? Terminal.env("REDISCLI_AUTH") ?? Terminal.env("RCADM_AUTH")
+    if askpass {
+      guard let typed = Terminal.readSecret(prompt: "Please input password: ") else {
+        throw RcadmError.usage("--askpass: no password could be read from the terminal")
+      }
+      password = typed
+    }
+    let wantsTLS = tls || spec?.tls == true || cacert != nil || cacertdir != nil || cert != nil
+    let tlsOptions =
+      wantsTLS
+      ? TLSOptions(caCertFile: cacert, caCertDir: cacertdir, certFile: cert, keyFile: key, serverName: sni, insecure: insecure)
+      : nil
+    return ConnectionOptions(
+      user: user ?? spec?.user, password: password, tls: tlsOptions,
+      connectTimeout: .milliseconds(Int(timeout * 1000)), commandTimeout: .milliseconds(Int(timeout * 1000)))
+  }
+
+  /// A connector for these options; certificate problems are usage errors (exit 2).
+  func connector(for spec: NodeSpec?) throws -> RedisConnector {
+    do {
+      return try RedisConnector(options: try options(for: spec))
+    } catch let e as ConnectionError {
+      throw RcadmError.usage(e.detail)
+    }
+  }
+}
+
+/// Parses the seed node words (`host:port`, `host port`, URL) into a spec, or a usage error.
+func parseSeed(_ words: [String]) throws -> NodeSpec {
+  do {
+    return try NodeSpec.parse(words)
+  } catch {
+    throw RcadmError.usage(error.description)
+  }
+}
+
+/// The ways rcadm ends other than success, mapped onto the documented exit codes.
+enum RcadmError: Error, CustomStringConvertible {
+  /// Bad arguments, unreachable seed, auth, validation: nothing was changed (exit 2).
+  case usage(String)
+  /// The cluster has problems or an operation partly failed (exit 1); the message is already printed if empty.
+  case problems(String)
+  /// Interrupted mid-operation; `rcadm fix` recovers (exit 3).
+  case interrupted(String)
+
+  var description: String {
+    switch self {
+    case .usage(let m), .problems(let m), .interrupted(let m): return m
+    }
+  }
+
+  var exitCode: Int32 {
+    switch self {
+    case .usage: return 2
+    case .problems: return 1
+    case .interrupted: return 3
+    }
+  }
+}

@@ -1,0 +1,61 @@
+/// How rcadm connects to every node: credentials, TLS, protocol and deadlines.
+public struct ConnectionOptions: Sendable {
+  public var user: String?
+  public var password: String?
+  /// Nil for plaintext TCP.
+  public var tls: TLSOptions?
+  public var connectTimeout: Duration
+  /// Default deadline for each command's reply; a call may pass its own.
+  public var commandTimeout: Duration
+  /// Ask for RESP3 with `HELLO 3`; servers without HELLO fall back to RESP2.
+  public var preferRESP3: Bool
+
+  public init(
+    user: String? = nil, password: String? = nil, tls: TLSOptions? = nil,
+    connectTimeout: Duration = .seconds(5), commandTimeout: Duration = .seconds(5), preferRESP3: Bool = true
+  ) {
+    self.user = user
+    self.password = password
+    self.tls = tls
+    self.connectTimeout = connectTimeout
+    self.commandTimeout = commandTimeout
+    self.preferRESP3 = preferRESP3
+  }
+}
+
+/// TLS settings with redis-cli's names (`--cacert`, `--cacertdir`, `--cert`, `--key`, `--sni`, `--insecure`).
+public struct TLSOptions: Sendable, Hashable {
+  public var caCertFile: String?
+  public var caCertDir: String?
+  public var certFile: String?
+  public var keyFile: String?
+  public var serverName: String?
+  /// Skip certificate verification entirely.
+  public var insecure: Bool
+
+  public init(
+    caCertFile: String? = nil, caCertDir: String? = nil, certFile: String? = nil, keyFile: String? = nil,
+    serverName: String? = nil, insecure: Bool = false
+  ) {
+    self.caCertFile = caCertFile
+    self.caCertDir = caCertDir
+    self.certFile = certFile
+    self.keyFile = keyFile
+    self.serverName = serverName
+    self.insecure = insecure
+  }
+}
+
+extension Duration {
+  /// Seconds as a Double, for messages and NIO time amounts.
+  public var seconds: Double {
+    let c = components
+    return Double(c.seconds) + Double(c.attoseconds) / 1e18
+  }
+
+  /// "5 s", "0.25 s": how waits are named in messages.
+  public var shortDescription: String {
+    let s = seconds
+    return s == s.rounded() ? "\(Int(s)) s" : "\((s * 1000).rounded() / 1000) s"
+  }
+}

@@ -1,0 +1,153 @@
+import ClusterKit
+import NIOCore
+import RESP
+
+/// One batch of encoded commands and the promises for their replies.
+struct RESPRequest: Sendable {
+  var payload: [UInt8]
+  var replies: [PendingReply]
+}
+
+struct PendingReply: Sendable {
+  var promise: EventLoopPromise<RESPValue>
+  /// The command name, so a timeout can say what did not answer.
+  var label: String
+  var deadline: NIODeadline
+}
+
+/// Matches replies to commands in FIFO order and enforces per-command deadlines.
+///
+/// After any failure (timeout, protocol violation, close) the byte stream can no longer be trusted
+/// to line up with the commands, so every pending and later command fails and the channel closes.
+final class RESPClientHandler: ChannelDuplexHandler {
+  typealias InboundIn = ByteBuffer
+  typealias OutboundIn = RESPRequest
+  typealias OutboundOut = ByteBuffer
+
+  private let decoder = RESPDecoder()
+  private let node: NodeAddress
+  private var pending = CircularBuffer<PendingReply>()
+  private var buffer: ByteBuffer?
+  private var timer: Scheduled<Void>?
+  private var failure: ConnectionError?
+  private var repliesSeen = 0
+
+  init(node: NodeAddress) {
+    self.node = node
+  }
+
+  func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+    let request = unwrapOutboundIn(data)
+    if let failure {
+      request.replies.forEach { $0.promise.fail(failure) }
+      promise?.fail(failure)
+      return
+    }
+    let wasIdle = pending.isEmpty
+    pending.append(contentsOf: request.replies)
+    var out = context.channel.allocator.buffer(capacity: request.payload.count)
+    out.writeBytes(request.payload)
+    context.write(wrapOutboundOut(out), promise: promise)
+    if wasIdle { armTimer(context: context) }
+  }
+
+  func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+    var incoming = unwrapInboundIn(data)
+    if buffer == nil {
+      buffer = incoming
+    } else {
+      buffer!.writeBuffer(&incoming)
+    }
+    var answered = false
+    while let buf = buffer, buf.readableBytes > 0 {
+      let decoded: (value: RESPValue, consumed: Int)?
+      do {
+        decoded = try buf.withUnsafeReadableBytes { try decoder.decode($0) }
+      } catch {
+        let first = buf.getInteger(at: buf.readerIndex, as: UInt8.self) ?? 0
+        // A TLS record (handshake 0x16 or alert 0x15) means the port speaks TLS.
+        let hint = (first == 0x15 || first == 0x16) ? " The port answers with TLS: add --tls." : ""
+        fail(context: context, ConnectionError(.protocolViolation, node: node, "\(node) sent bytes that are not RESP: \(error).\(hint)"))
+        return
+      }
+      guard let (value, consumed) = decoded else { break }
+      buffer!.moveReaderIndex(forwardBy: consumed)
+      repliesSeen += 1
+      // RESP3 push messages (pub/sub, invalidation) arrive out of band: no command waits for them.
+      if case .push = value.unwrapped { continue }
+      guard let reply = pending.popFirst() else {
+        fail(context: context, ConnectionError(.protocolViolation, node: node, "\(node) sent a reply to no command"))
+        return
+      }
+      reply.promise.succeed(value)
+      answered = true
+    }
+    if buffer?.readableBytes == 0 { buffer = nil }
+    if answered { armTimer(context: context) }
+  }
+
+  func channelInactive(context: ChannelHandlerContext) {
+    let waiting = pending.first?.label
+    let detail: String
+    if let waiting, repliesSeen == 0, failure == nil {
+      detail = "\(node) closed the connection before replying to \(waiting) (if the port expects TLS, add --tls)"
+    } else if let waiting {
+      detail = "\(node) closed the connection while \(waiting) was waiting for its reply"
+    } else {
+      detail = "the connection to \(node) is closed"
+    }
+    fail(context: context, ConnectionError(.closed, node: node, detail))
+    context.fireChannelInactive()
+  }
+
+  func errorCaught(context: ChannelHandlerContext, error: any Error) {
+    let text = String(describing: error)
+    if text.contains("SSL") || text.contains("TLS") || text.contains("handshake") || text.contains("Certificate")
+      || text.contains("CERTIFICATE")
+    {
+      fail(context: context, ConnectionError(.tls, node: node, "TLS with \(node) failed: \(tlsReason(text))"))
+    } else {
+      fail(context: context, ConnectionError(.closed, node: node, "connection to \(node) failed: \(text)"))
+    }
+  }
+
+  private func tlsReason(_ text: String) -> String {
+    if text.contains("CERTIFICATE_VERIFY_FAILED") {
+      return "its certificate is not trusted (give the CA with --cacert or --cacertdir, or --insecure)"
+    }
+    if text.contains("WRONG_VERSION_NUMBER") || text.contains("uncleanShutdown") || text.contains("PACKET_LENGTH") {
+      return "the port does not speak TLS (drop --tls?)"
+    }
+    if text.contains("hostname") || text.contains("Hostname") {
+      return "the certificate does not match the host name (--sni sets the name to check)"
+    }
+    // BoringSSL texts embed build paths; keep only the reason code.
+    if let r = text.firstRange(of: "SSL routines:") {
+      return String(text[r.upperBound...].prefix { $0 != ":" && $0 != "]" && $0 != ")" })
+    }
+    return text
+  }
+
+  private func armTimer(context: ChannelHandlerContext) {
+    timer?.cancel()
+    timer = nil
+    guard let head = pending.first else { return }
+    let loop = context.eventLoop.assumeIsolated()
+    timer = loop.scheduleTask(deadline: head.deadline) { [self] in
+      self.fail(
+        context: context,
+        ConnectionError(.timeout, node: self.node, "\(self.node) did not reply to \(head.label)"))
+    }
+  }
+
+  private func fail(context: ChannelHandlerContext, _ error: ConnectionError) {
+    timer?.cancel()
+    timer = nil
+    if failure == nil { failure = error }
+    let replies = pending
+    pending.removeAll()
+    for r in replies { r.promise.fail(failure!) }
+    buffer = nil
+    if context.channel.isActive { context.close(promise: nil) }
+  }
+}

@@ -1,0 +1,165 @@
+import ClusterKit
+import NIOCore
+import NIOPosix
+import NIOSSL
+import RESP
+
+/// A connection to one Redis node over any NIO channel (TCP, TLS, or a process's pipes).
+public final class RedisConnection: NodeSession {
+  public let address: NodeAddress
+  /// 2 or 3, as agreed with HELLO.
+  public let protocolVersion: Int
+  private let channel: any Channel
+  private let commandTimeout: Duration
+
+  init(channel: any Channel, address: NodeAddress, commandTimeout: Duration, protocolVersion: Int) {
+    self.channel = channel
+    self.address = address
+    self.commandTimeout = commandTimeout
+    self.protocolVersion = protocolVersion
+  }
+
+  public func send(_ commands: [[[UInt8]]], timeout: Duration? = nil) async throws -> [RESPValue] {
+    if commands.isEmpty { return [] }
+    let wait = timeout ?? commandTimeout
+    let deadline = NIODeadline.now() + .nanoseconds(Int64(wait.seconds * 1e9))
+    var payload: [UInt8] = []
+    payload.reserveCapacity(commands.count * 32)
+    for command in commands { RESPEncoder.encodeCommand(command, into: &payload) }
+    let replies = commands.map { command in
+      PendingReply(
+        promise: channel.eventLoop.makePromise(of: RESPValue.self),
+        label: "\(Self.label(command)) within \(wait.shortDescription)", deadline: deadline)
+    }
+    channel.writeAndFlush(RESPRequest(payload: payload, replies: replies), promise: nil)
+    var out: [RESPValue] = []
+    out.reserveCapacity(replies.count)
+    for r in replies { out.append(try await r.promise.futureResult.get()) }
+    return out
+  }
+
+  public func close() async {
+    try? await channel.close()
+  }
+
+  /// "CLUSTER NODES", "GET": the command name for messages, never its arguments (they may be secrets).
+  static func label(_ command: [[UInt8]]) -> String {
+    guard let first = command.first else { return "an empty command" }
+    let name = String(decoding: first, as: UTF8.self).uppercased()
+    let containers: Set<String> = ["CLUSTER", "CONFIG", "CLIENT", "FUNCTION", "MEMORY", "OBJECT", "ACL", "DEBUG"]
+    if containers.contains(name), command.count > 1 {
+      return name + " " + String(decoding: command[1], as: UTF8.self).uppercased()
+    }
+    return name
+  }
+
+  /// Wraps an already connected channel (TCP, TLS, pipe) and performs the HELLO/AUTH handshake.
+  public static func start(
+    on channel: any Channel, address: NodeAddress, options: ConnectionOptions
+  ) async throws -> RedisConnection {
+    try await channel.eventLoop.submit {
+      try channel.pipeline.syncOperations.addHandler(RESPClientHandler(node: address))
+    }.get()
+    let provisional = RedisConnection(
+      channel: channel, address: address, commandTimeout: options.connectTimeout, protocolVersion: 2)
+    do {
+      let version = try await provisional.handshake(options)
+      return RedisConnection(
+        channel: channel, address: address, commandTimeout: options.commandTimeout, protocolVersion: version)
+    } catch {
+      await provisional.close()
+      throw error
+    }
+  }
+
+  /// HELLO 3 (with AUTH) when wanted; RESP2 and plain AUTH for servers older than 6.0.
+  private func handshake(_ options: ConnectionOptions) async throws -> Int {
+    let auth: [String] = options.password.map { ["AUTH", options.user ?? "default", $0] } ?? []
+    if options.preferRESP3 {
+      let reply = try await send([(["HELLO", "3"] + auth).map { Array($0.utf8) }])[0]
+      guard let message = reply.errorMessage else { return 3 }
+      let error = ServerError(message, node: address, command: ["HELLO"])
+      if error.isAuthError { throw authFailure(error, options) }
+      guard message.hasPrefix("NOPROTO") || message.lowercased().contains("unknown command") else {
+        throw error
+      }
+    }
+    if let password = options.password {
+      let args = options.user.map { ["AUTH", $0, password] } ?? ["AUTH", password]
+      let reply = try await send([args.map { Array($0.utf8) }])[0]
+      if let message = reply.errorMessage {
+        throw authFailure(ServerError(message, node: address, command: ["AUTH"]), options)
+      }
+    }
+    return 2
+  }
+
+  private func authFailure(_ error: ServerError, _ options: ConnectionOptions) -> ConnectionError {
+    let detail: String
+    if error.code == "NOAUTH" && options.password == nil {
+      detail = "\(address) requires a password: pass -a/--pass, --askpass, or set REDISCLI_AUTH"
+    } else if error.code == "WRONGPASS" || error.message.contains("invalid password") {
+      let who = options.user.map { "user '\($0)'" } ?? "the default user"
+      detail = "\(address) rejected the password for \(who) (\(error.message))"
+    } else {
+      detail = "authentication with \(address) failed: \(error.message)"
+    }
+    return ConnectionError(.auth, node: address, detail)
+  }
+}
+
+/// Opens TCP or TLS connections to nodes with shared options (one TLS context for all nodes).
+public struct RedisConnector: NodeConnector {
+  public let options: ConnectionOptions
+  private let tlsContext: NIOSSLContext?
+
+  /// Fails with a readable sentence when certificate or key files cannot be loaded.
+  public init(options: ConnectionOptions) throws {
+    self.options = options
+    self.tlsContext = try options.tls.map { try TLSSupport.makeContext($0) }
+  }
+
+  public func connect(to address: NodeAddress) async throws -> any NodeSession {
+    try await open(address)
+  }
+
+  /// Like `connect(to:)`, with the concrete type.
+  public func open(_ address: NodeAddress) async throws -> RedisConnection {
+    let sni = options.tls?.serverName ?? (TLSSupport.isIPAddress(address.host) ? nil : address.host)
+    let context = tlsContext
+    let bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+      .connectTimeout(.nanoseconds(Int64(options.connectTimeout.seconds * 1e9)))
+      .channelOption(.tcpOption(.tcp_nodelay), value: 1)
+      .channelInitializer { channel in
+        guard let context else { return channel.eventLoop.makeSucceededVoidFuture() }
+        return channel.eventLoop.makeCompletedFuture {
+          let handler = try NIOSSLClientHandler(context: context, serverHostname: sni)
+          try channel.pipeline.syncOperations.addHandler(handler)
+        }
+      }
+    let channel: any Channel
+    do {
+      channel = try await bootstrap.connect(host: address.host, port: address.port).get()
+    } catch {
+      throw Self.describeConnectFailure(error, address: address, timeout: options.connectTimeout)
+    }
+    return try await RedisConnection.start(on: channel, address: address, options: options)
+  }
+
+  static func describeConnectFailure(_ error: any Error, address: NodeAddress, timeout: Duration) -> ConnectionError {
+    let text = String(describing: error)
+    if text.contains("connectTimeout") || text.contains("timed out") {
+      return ConnectionError(.timeout, node: address, "could not connect to \(address) within \(timeout.shortDescription)")
+    }
+    if text.contains("errno: 111") || text.contains("Connection refused") {
+      return ConnectionError(.refused, node: address, "could not connect to \(address): connection refused (is redis-server running there?)")
+    }
+    if text.contains("resolve") || text.contains("NXDOMAIN") || text.contains("getaddrinfo") || text.contains("lookup") {
+      return ConnectionError(.unreachable, node: address, "could not resolve host '\(address.host)'")
+    }
+    if text.contains("errno: 113") || text.contains("errno: 101") {
+      return ConnectionError(.unreachable, node: address, "could not connect to \(address): no route to host")
+    }
+    return ConnectionError(.other, node: address, "could not connect to \(address): \(text)")
+  }
+}

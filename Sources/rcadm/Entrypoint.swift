@@ -1,0 +1,8 @@
+import RcadmCLI
+
+@main
+struct Entrypoint {
+  static func main() async {
+    await Rcadm.main()
+  }
+}
