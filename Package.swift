@@ -31,6 +31,7 @@ let package = Package(
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOPosix", package: "swift-nio"),
         .product(name: "NIOSSL", package: "swift-nio-ssl"),
+        .product(name: "NIOTLS", package: "swift-nio"),
       ],
       swiftSettings: strict),
     // Pure plans: create allocation, reshard, rebalance, fix.
@@ -49,7 +50,7 @@ let package = Package(
     .executableTarget(name: "rcadm", dependencies: ["RcadmCLI"], swiftSettings: strict),
     // Test support: real redis-server processes on free loopback ports.
     .target(
-      name: "TestCluster", dependencies: ["ClusterKit", "RedisClient", "RESP"],
+      name: "TestCluster", dependencies: ["ClusterKit", "RedisClient", "RESP", "ClusterAdmin"],
       swiftSettings: strict),
     .testTarget(name: "RESPTests", dependencies: ["RESP"], swiftSettings: strict),
     .testTarget(name: "ClusterKitTests", dependencies: ["ClusterKit", "RESP"], swiftSettings: strict),

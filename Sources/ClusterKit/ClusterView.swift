@@ -40,8 +40,8 @@ public struct ClusterView: Sendable {
 
   static func displayOrder(_ a: NodeReport, _ b: NodeReport) -> Bool {
     if a.isMaster != b.isMaster { return a.isMaster }
-    let fa = a.entry.slots.ranges.first?.lower ?? Int.max
-    let fb = b.entry.slots.ranges.first?.lower ?? Int.max
+    let fa = a.entry.slots.first ?? Int.max
+    let fb = b.entry.slots.first ?? Int.max
     if fa != fb { return fa < fb }
     return (a.label, a.id) < (b.label, b.id)
   }

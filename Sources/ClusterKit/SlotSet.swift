@@ -42,10 +42,27 @@ public struct SlotSet: Hashable, Sendable, Sequence {
     words[slot >> 6] &= ~(1 << UInt64(slot & 63))
   }
   public mutating func insert(_ range: SlotRange) {
-    for s in range.lower...range.upper { insert(s) }
+    precondition(range.lower >= 0 && range.upper < slotCount, "slot range \(range) out of range")
+    var s = range.lower
+    while s <= range.upper {
+      // Whole words at once where the range covers them.
+      if s & 63 == 0 && s + 63 <= range.upper {
+        words[s >> 6] = ~0
+        s += 64
+      } else {
+        words[s >> 6] |= 1 << UInt64(s & 63)
+        s += 1
+      }
+    }
   }
   public var count: Int { words.reduce(0) { $0 + $1.nonzeroBitCount } }
   public var isEmpty: Bool { words.allSatisfy { $0 == 0 } }
+
+  /// The lowest slot in the set.
+  public var first: Int? {
+    for (w, word) in words.enumerated() where word != 0 { return w * 64 + word.trailingZeroBitCount }
+    return nil
+  }
 
   public func union(_ other: SlotSet) -> SlotSet {
     var r = self
@@ -68,12 +85,27 @@ public struct SlotSet: Hashable, Sendable, Sequence {
   public var ranges: [SlotRange] {
     var out: [SlotRange] = []
     var start: Int? = nil
-    for s in 0..<slotCount {
-      if contains(s) {
-        if start == nil { start = s }
-      } else if let st = start {
-        out.append(SlotRange(st, s - 1))
-        start = nil
+    // Word at a time: empty and full words are skipped in one step.
+    for (w, word) in words.enumerated() {
+      let base = w * 64
+      if word == 0 {
+        if let st = start {
+          out.append(SlotRange(st, base - 1))
+          start = nil
+        }
+        continue
+      }
+      if word == ~0 {
+        if start == nil { start = base }
+        continue
+      }
+      for bit in 0..<64 {
+        if word & (1 << UInt64(bit)) != 0 {
+          if start == nil { start = base + bit }
+        } else if let st = start {
+          out.append(SlotRange(st, base + bit - 1))
+          start = nil
+        }
       }
     }
     if let st = start { out.append(SlotRange(st, slotCount - 1)) }

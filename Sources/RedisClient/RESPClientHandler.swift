@@ -1,5 +1,6 @@
 import ClusterKit
 import NIOCore
+import NIOTLS
 import RESP
 
 /// One batch of encoded commands and the promises for their replies.
@@ -32,8 +33,23 @@ final class RESPClientHandler: ChannelDuplexHandler {
   private var failure: ConnectionError?
   private var repliesSeen = 0
 
-  init(node: NodeAddress) {
+  private let usesTLS: Bool
+  private var tlsReady = false
+
+  init(node: NodeAddress, usesTLS: Bool) {
     self.node = node
+    self.usesTLS = usesTLS
+  }
+
+  func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+    if case .handshakeCompleted = event as? TLSUserEvent { tlsReady = true }
+    context.fireUserInboundEventTriggered(event)
+  }
+
+  /// A hint for failures before the first reply: the usual cause is TLS on one side only.
+  private var firstReplyHint: String {
+    guard repliesSeen == 0 else { return "" }
+    return usesTLS ? " (does the port speak TLS? drop --tls if not)" : " (if the port expects TLS, add --tls)"
   }
 
   func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
@@ -90,7 +106,7 @@ final class RESPClientHandler: ChannelDuplexHandler {
     let waiting = pending.first?.label
     let detail: String
     if let waiting, repliesSeen == 0, failure == nil {
-      detail = "\(node) closed the connection before replying to \(waiting) (if the port expects TLS, add --tls)"
+      detail = "\(node) closed the connection before replying to \(waiting)\(firstReplyHint)"
     } else if let waiting {
       detail = "\(node) closed the connection while \(waiting) was waiting for its reply"
     } else {
@@ -107,7 +123,8 @@ final class RESPClientHandler: ChannelDuplexHandler {
     {
       fail(context: context, ConnectionError(.tls, node: node, "TLS with \(node) failed: \(tlsReason(text))"))
     } else {
-      fail(context: context, ConnectionError(.closed, node: node, "connection to \(node) failed: \(text)"))
+      let reason = text.contains("errno: 104") ? "connection reset by the node" : text
+      fail(context: context, ConnectionError(.closed, node: node, "connection to \(node) failed: \(reason)\(firstReplyHint)"))
     }
   }
 
@@ -134,6 +151,12 @@ final class RESPClientHandler: ChannelDuplexHandler {
     guard let head = pending.first else { return }
     let loop = context.eventLoop.assumeIsolated()
     timer = loop.scheduleTask(deadline: head.deadline) { [self] in
+      if self.usesTLS && !self.tlsReady {
+        self.fail(
+          context: context,
+          ConnectionError(.tls, node: self.node, "TLS with \(self.node) failed: no TLS handshake before \(head.label); the port does not speak TLS (drop --tls?)"))
+        return
+      }
       self.fail(
         context: context,
         ConnectionError(.timeout, node: self.node, "\(self.node) did not reply to \(head.label)"))

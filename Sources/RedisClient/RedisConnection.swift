@@ -31,7 +31,12 @@ public final class RedisConnection: NodeSession {
         promise: channel.eventLoop.makePromise(of: RESPValue.self),
         label: "\(Self.label(command)) within \(wait.shortDescription)", deadline: deadline)
     }
-    channel.writeAndFlush(RESPRequest(payload: payload, replies: replies), promise: nil)
+    let node = address
+    // A closed channel drops writes before they reach the handler: fail the replies here too.
+    channel.writeAndFlush(RESPRequest(payload: payload, replies: replies)).whenFailure { error in
+      let closed = (error as? ConnectionError) ?? ConnectionError(.closed, node: node, "the connection to \(node) is closed")
+      for r in replies { r.promise.fail(closed) }
+    }
     var out: [RESPValue] = []
     out.reserveCapacity(replies.count)
     for r in replies { out.append(try await r.promise.futureResult.get()) }
@@ -57,8 +62,9 @@ public final class RedisConnection: NodeSession {
   public static func start(
     on channel: any Channel, address: NodeAddress, options: ConnectionOptions
   ) async throws -> RedisConnection {
+    let usesTLS = options.tls != nil
     try await channel.eventLoop.submit {
-      try channel.pipeline.syncOperations.addHandler(RESPClientHandler(node: address))
+      try channel.pipeline.syncOperations.addHandler(RESPClientHandler(node: address, usesTLS: usesTLS))
     }.get()
     let provisional = RedisConnection(
       channel: channel, address: address, commandTimeout: options.connectTimeout, protocolVersion: 2)

@@ -2,7 +2,9 @@ import ClusterKit
 
 /// A node to place in a new cluster, with the failure domain (host, Kubernetes node, zone) it shares fate with.
 public struct PlannerNode: Hashable, Sendable, CustomStringConvertible {
+  /// Where the node listens.
   public var address: NodeAddress
+  /// The failure domain: nodes sharing it may fail together.
   public var domain: String
 
   /// A node whose failure domain is `domain`, or its host when `domain` is nil.
@@ -27,7 +29,9 @@ public struct AntiAffinityScore: Hashable, Sendable, Comparable, CustomStringCon
   public var replicaSiblingsSharingDomain: Int
 
   /// A score from its three counts.
-  public init(replicasWithMasterDomain: Int = 0, mastersSharingDomain: Int = 0, replicaSiblingsSharingDomain: Int = 0) {
+  public init(
+    replicasWithMasterDomain: Int = 0, mastersSharingDomain: Int = 0, replicaSiblingsSharingDomain: Int = 0
+  ) {
     self.replicasWithMasterDomain = replicasWithMasterDomain
     self.mastersSharingDomain = mastersSharingDomain
     self.replicaSiblingsSharingDomain = replicaSiblingsSharingDomain
@@ -51,7 +55,9 @@ public struct AntiAffinityScore: Hashable, Sendable, Comparable, CustomStringCon
 public struct CreatePlan: Hashable, Sendable {
   /// A master and the slots it will own.
   public struct Master: Hashable, Sendable {
+    /// The node that becomes a master.
     public var node: PlannerNode
+    /// The slots it gets; masters' ranges are contiguous and in master order.
     public var slots: SlotRange
 
     /// A master owning `slots`.
@@ -63,7 +69,9 @@ public struct CreatePlan: Hashable, Sendable {
 
   /// A replica of `masters[masterIndex]`.
   public struct Replica: Hashable, Sendable {
+    /// The node that becomes a replica.
     public var node: PlannerNode
+    /// Index into `CreatePlan.masters` of the master it replicates.
     public var masterIndex: Int
 
     /// A replica of the master at `masterIndex`.
@@ -73,8 +81,11 @@ public struct CreatePlan: Hashable, Sendable {
     }
   }
 
+  /// Masters in slot order.
   public var masters: [Master]
+  /// Replicas, sorted by master.
   public var replicas: [Replica]
+  /// The plan's anti-affinity score.
   public var score: AntiAffinityScore
 
   /// A plan; `score` is computed with `CreatePlanner.score` when omitted.
@@ -100,7 +111,8 @@ public enum CreatePlannerError: Error, Hashable, Sendable, CustomStringConvertib
   public var description: String {
     switch self {
     case .tooFewNodes(let needed, let got, let masters, let replicas):
-      return "rcadm create needs at least \(needed) nodes for \(masters) masters with \(replicas) replica(s) each; "
+      return
+        "rcadm create needs at least \(needed) nodes for \(masters) masters with \(replicas) replica(s) each; "
         + "got \(got)"
     case .negativeReplicas:
       return "rcadm create needs a replica count of 0 or more"

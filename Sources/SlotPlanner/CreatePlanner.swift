@@ -16,23 +16,15 @@ public enum CreatePlanner {
     let masterCount = nodes.count / (replicas + 1)
     let minimum = max(1, minimumMasters)
     guard masterCount >= minimum else {
-      throw .tooFewNodes(needed: minimum * (replicas + 1), got: nodes.count, masters: minimum, replicas: replicas)
+      throw .tooFewNodes(
+        needed: minimum * (replicas + 1), got: nodes.count, masters: minimum, replicas: replicas)
     }
     guard masterCount <= slotCount else { throw .tooManyMasters(masterCount) }
 
     let topology = Topology(nodes)
-    // Two starting points, each polished to a local optimum; the second one is the redis-cli layout, so the
-    // result is never worse than redis-cli's before its random optimiser runs.
-    var best = topology.greedyStart(masterCount: masterCount)
-    best.improve()
-    let cli = RedisCliCreateHeuristic.initialGroups(
-      domainOf: topology.domainOf, masterCount: masterCount, replicas: replicas)
-    var alternative = Placement(
-      domainOf: topology.domainOf, domainCount: topology.domainCount, masters: cli.masters,
-      replicasOf: cli.replicasOf)
-    alternative.improve()
-    if alternative.cost < best.cost { best = alternative }
-    return topology.plan(best)
+    let search = LayoutSearch(sizes: topology.domainSizes, masterCount: masterCount)
+    let best = search.best()
+    return topology.plan(layout: best.layout, units: best.units, score: best.score)
   }
 
   /// The anti-affinity score of any plan (see `AntiAffinityScore`).
@@ -80,50 +72,42 @@ struct Topology {
 
   var domainCount: Int { domainSizes.count }
 
-  /// Masters round-robin over domains (largest first); then each replica slot, round by round, takes a node
-  /// from the domain with most nodes left among those that are neither the master's nor its replicas'.
-  func greedyStart(masterCount: Int) -> Placement {
+  /// The plan for a layout: each domain's first nodes become its masters; each domain's other nodes are dealt
+  /// round-robin over the groups of each kind as `units` says (see `LayoutSearch.transport`). Masters sorted
+  /// by address get the slot ranges in order; replicas are sorted by master, then address.
+  func plan(layout: Layout, units: [[Int]], score: AntiAffinityScore) -> CreatePlan {
     var queues = [[Int]](repeating: [], count: domainCount)
     for (i, d) in domainOf.enumerated() { queues[d].append(i) }
     var next = [Int](repeating: 0, count: domainCount)
-    var masters: [Int] = []
-    while masters.count < masterCount {
-      for d in 0..<domainCount where next[d] < queues[d].count && masters.count < masterCount {
-        masters.append(queues[d][next[d]])
-        next[d] += 1
+    var masterNodes: [Int] = []
+    var groupsOfKind = [[Int]](repeating: [], count: 2 * domainCount)
+    for d in 0..<domainCount {
+      for k in 0..<layout.masters[d] {
+        groupsOfKind[2 * d + (k < layout.extras[d] ? 0 : 1)].append(masterNodes.count)
+        masterNodes.append(queues[d][k])
+      }
+      next[d] = layout.masters[d]
+    }
+    var groupOf = [Int](repeating: -1, count: nodes.count)
+    for (kind, groups) in groupsOfKind.enumerated() {
+      var dealt = 0
+      for d in 0..<domainCount {
+        for _ in 0..<units[d][kind] {
+          groupOf[queues[d][next[d]]] = groups[dealt % groups.count]
+          next[d] += 1
+          dealt += 1
+        }
       }
     }
-    var replicasOf = [[Int]](repeating: [], count: masterCount)
-    var used = [Int](repeating: 0, count: masterCount * domainCount)
-    var left = domainOf.count - masterCount
-    while left > 0 {
-      for g in 0..<masterCount where left > 0 {
-        let own = domainOf[masters[g]]
-        let d = (0..<domainCount).filter { next[$0] < queues[$0].count }.min {
-          let a = ($0 == own ? 1 : 0, used[g * domainCount + $0], next[$0] - queues[$0].count, $0)
-          let b = ($1 == own ? 1 : 0, used[g * domainCount + $1], next[$1] - queues[$1].count, $1)
-          return a < b
-        }!
-        replicasOf[g].append(queues[d][next[d]])
-        next[d] += 1
-        used[g * domainCount + d] += 1
-        left -= 1
-      }
-    }
-    return Placement(domainOf: domainOf, domainCount: domainCount, masters: masters, replicasOf: replicasOf)
-  }
 
-  /// The plan for a placement: masters sorted by address get the slot ranges in order, replicas sorted by
-  /// master then address.
-  func plan(_ p: Placement) -> CreatePlan {
-    let masterNodes = p.masterOf.sorted { nodes[$0].address < nodes[$1].address }
-    var groupIndex = [Int](repeating: 0, count: p.groupCount)
-    for (i, m) in masterNodes.enumerated() { groupIndex[p.groupOf[m]] = i }
-    let ranges = CreatePlanner.slotRanges(masterCount: masterNodes.count)
-    let masters = zip(masterNodes, ranges).map { CreatePlan.Master(node: nodes[$0], slots: $1) }
-    let replicas = nodes.indices.filter { !p.isMaster[$0] }
-      .map { CreatePlan.Replica(node: nodes[$0], masterIndex: groupIndex[p.groupOf[$0]]) }
+    let order = masterNodes.indices.sorted { nodes[masterNodes[$0]].address < nodes[masterNodes[$1]].address }
+    var masterIndex = [Int](repeating: 0, count: order.count)
+    for (i, g) in order.enumerated() { masterIndex[g] = i }
+    let ranges = CreatePlanner.slotRanges(masterCount: order.count)
+    let masters = zip(order, ranges).map { CreatePlan.Master(node: nodes[masterNodes[$0]], slots: $1) }
+    let replicas = nodes.indices.filter { groupOf[$0] >= 0 }
+      .map { CreatePlan.Replica(node: nodes[$0], masterIndex: masterIndex[groupOf[$0]]) }
       .sorted { ($0.masterIndex, $0.node.address) < ($1.masterIndex, $1.node.address) }
-    return CreatePlan(masters: masters, replicas: replicas, score: p.score)
+    return CreatePlan(masters: masters, replicas: replicas, score: score)
   }
 }

@@ -20,22 +20,25 @@ public enum RedisCliCreateHeuristic {
     for (g, rs) in start.replicasOf.enumerated() {
       for r in rs { groupOf[r] = g }
     }
-    var optimiser = Optimiser(
+    let optimiser = Optimiser(
       domainOf: domainOf, domainCount: domainIndex.count, masters: start.masters, groupOf: groupOf)
     var random = SplitMix64(seed: seed)
     optimiser.run(iterations: 500 * nodes.count, using: &random)
 
     let ranges = CreatePlanner.slotRanges(masterCount: masterCount)
     let masters = zip(start.masters, ranges).map { CreatePlan.Master(node: nodes[$0], slots: $1) }
-    let replicas = optimiser.replicas.map { CreatePlan.Replica(node: nodes[$0], masterIndex: optimiser.groupOf[$0]) }
-      .sorted { $0.masterIndex < $1.masterIndex }
+    let replicas = masters.indices.flatMap { g in
+      optimiser.replicas.filter { optimiser.groupOf[$0] == g }.map {
+        CreatePlan.Replica(node: nodes[$0], masterIndex: g)
+      }
+    }
     return CreatePlan(masters: masters, replicas: replicas)
   }
 
   /// redis-cli's layout before optimising, on node indices in the given order: masters are the first nodes of
   /// the list interleaved by domain (domains in order of first appearance); the rest, rotated left by one, are
   /// handed out to each master in turn, preferring the first unused node outside the master's domain.
-  static func initialGroups(
+  private static func initialGroups(
     domainOf: [Int], masterCount: Int, replicas: Int
   ) -> (masters: [Int], replicasOf: [[Int]]) {
     var order: [Int] = []
@@ -81,7 +84,7 @@ public enum RedisCliCreateHeuristic {
 /// domain holding two or more replicas (and not the master) of one master, 1 per such replica. Each iteration
 /// swaps the masters of a random offending replica and a random other replica, undoing the swap only if the
 /// score got worse; it stops at score 0.
-private struct Optimiser {
+private final class Optimiser {
   let domainOf: [Int]
   let domainCount: Int
   let masters: [Int]
@@ -107,14 +110,15 @@ private struct Optimiser {
     }
   }
 
-  mutating func run(iterations: Int, using random: inout SplitMix64) {
+  func run(iterations: Int, using random: inout SplitMix64) {
     guard replicas.count >= 2 else { return }
     for _ in 0..<iterations where total > 0 {
-      // Rejection sampling picks uniformly among offending replicas without listing them.
-      var first = replicas[Int.random(in: 0..<replicas.count, using: &random)]
-      while !isOffending(first) { first = replicas[Int.random(in: 0..<replicas.count, using: &random)] }
+      // Rejection sampling picks uniformly among offending replicas without listing them; `% count` as
+      // redis-cli does with rand().
+      var first = pick(using: &random)
+      while !isOffending(first) { first = pick(using: &random) }
       var second = first
-      while second == first { second = replicas[Int.random(in: 0..<replicas.count, using: &random)] }
+      while second == first { second = pick(using: &random) }
       let (g1, g2) = (groupOf[first], groupOf[second])
       if g1 == g2 { continue }
       let (d1, d2) = (domainOf[first], domainOf[second])
@@ -137,6 +141,10 @@ private struct Optimiser {
     return d1 == d2 ? first : first + cellCost(g1, d2) + cellCost(g2, d2)
   }
 
+  private func pick(using random: inout SplitMix64) -> Int {
+    replicas[Int(random.next() % UInt64(replicas.count))]
+  }
+
   private func isOffending(_ r: Int) -> Bool { cell[groupOf[r] * domainCount + domainOf[r]] > 1 }
 
   private func cellCost(_ g: Int, _ d: Int) -> Int {
@@ -145,7 +153,7 @@ private struct Optimiser {
     return domainOf[masters[g]] == d ? 10000 * (n - 1) : n
   }
 
-  private mutating func move(_ r: Int, to g: Int) {
+  private func move(_ r: Int, to g: Int) {
     cell[groupOf[r] * domainCount + domainOf[r]] -= 1
     groupOf[r] = g
     cell[g * domainCount + domainOf[r]] += 1

@@ -11,7 +11,8 @@ import Testing
     let all = randomNodes(count: count, maxDomains: 20, using: &random)
     let replicas = Int.random(in: 0...3, using: &random)
     guard count / (replicas + 1) >= 3 else {
-      let error = CreatePlannerError.tooFewNodes(needed: 3 * (replicas + 1), got: count, masters: 3, replicas: replicas)
+      let error = CreatePlannerError.tooFewNodes(
+        needed: 3 * (replicas + 1), got: count, masters: 3, replicas: replicas)
       #expect(throws: error) { try CreatePlanner.plan(nodes: all, replicas: replicas) }
       return
     }

@@ -85,7 +85,8 @@ func bruteForceMinimum(domainSizes: [Int], replicas: Int) -> AntiAffinityScore {
   func place(group: Int, previous: [Int], r1: Int, r3: Int) {
     if group == masterCount {
       let r2 = mastersIn.reduce(0) { $0 + max(0, $1 - 1) }
-      let s = AntiAffinityScore(replicasWithMasterDomain: r1, mastersSharingDomain: r2, replicaSiblingsSharingDomain: r3)
+      let s = AntiAffinityScore(
+        replicasWithMasterDomain: r1, mastersSharingDomain: r2, replicaSiblingsSharingDomain: r3)
       if best == nil || s < best! { best = s }
       return
     }

@@ -20,7 +20,8 @@ import Testing
     #expect(plan.score == AntiAffinityScore(replicasWithMasterDomain: 3, mastersSharingDomain: 2))
     #expect(plan.score == bruteForceMinimum(domainSizes: [6], replicas: 1))
     #expect(plan.masters.map(\.node.address.port) == [7000, 7001, 7002])
-    #expect(plan.masters.map(\.slots) == [SlotRange(0, 5460), SlotRange(5461, 10922), SlotRange(10923, 16383)])
+    #expect(
+      plan.masters.map(\.slots) == [SlotRange(0, 5460), SlotRange(5461, 10922), SlotRange(10923, 16383)])
     #expect(plan.replicas.map(\.node.address.port) == [7003, 7004, 7005])
     #expect(plan.replicas.map(\.masterIndex) == [0, 1, 2])
   }
@@ -62,7 +63,8 @@ import Testing
 
   @Test func explicitDomainsOverrideHosts() throws {
     let all = (0..<6).map {
-      PlannerNode(address: NodeAddress(host: "10.0.0.\($0)", port: 6379), domain: $0 < 3 ? "zone-a" : "zone-b")
+      PlannerNode(
+        address: NodeAddress(host: "10.0.0.\($0)", port: 6379), domain: $0 < 3 ? "zone-a" : "zone-b")
     }
     let plan = try CreatePlanner.plan(nodes: all, replicas: 1)
     #expect(plan.score == AntiAffinityScore(mastersSharingDomain: 1))
@@ -80,7 +82,8 @@ import Testing
       try CreatePlanner.plan(nodes: nodes(onHosts: [5]), replicas: 1)
     }
     let error = CreatePlannerError.tooFewNodes(needed: 6, got: 5, masters: 3, replicas: 1)
-    #expect(error.description == "rcadm create needs at least 6 nodes for 3 masters with 1 replica(s) each; got 5")
+    #expect(
+      error.description == "rcadm create needs at least 6 nodes for 3 masters with 1 replica(s) each; got 5")
     #expect(throws: CreatePlannerError.tooFewNodes(needed: 2, got: 0, masters: 1, replicas: 1)) {
       try CreatePlanner.plan(nodes: [], replicas: 1, minimumMasters: 0)
     }
@@ -94,7 +97,8 @@ import Testing
     #expect(throws: CreatePlannerError.duplicateNode(NodeAddress(host: "h0", port: 7000))) {
       try CreatePlanner.plan(nodes: twice, replicas: 0)
     }
-    #expect(CreatePlannerError.negativeReplicas.description == "rcadm create needs a replica count of 0 or more")
+    #expect(
+      CreatePlannerError.negativeReplicas.description == "rcadm create needs a replica count of 0 or more")
   }
 
   @Test(arguments: [1, 2, 3, 5, 7, 100, 1000, 16383, 16384])

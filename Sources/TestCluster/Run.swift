@@ -1,0 +1,101 @@
+import Foundation
+
+/// The result of running a program to completion.
+public struct RunResult: Sendable, CustomStringConvertible {
+  public var status: Int32
+  public var stdout: String
+  public var stderr: String
+  public var timedOut: Bool
+
+  public var description: String { "exit \(status)\(timedOut ? " (timed out)" : "")\n--- stdout\n\(stdout)\n--- stderr\n\(stderr)" }
+}
+
+/// Runs programs for tests: rcadm itself, redis-cli, python oracles.
+public enum Run {
+  /// The package root, found from this file's path.
+  public static let packageRoot: String = {
+    var url = URL(fileURLWithPath: #filePath)
+    for _ in 0..<3 { url.deleteLastPathComponent() }
+    return url.path
+  }()
+
+  /// The rcadm binary under test: $RCADM_BIN, or .build/debug/rcadm (build it with `swift build` first).
+  public static var rcadmPath: String {
+    if let p = ProcessInfo.processInfo.environment["RCADM_BIN"] { return p }
+    return packageRoot + "/.build/debug/rcadm"
+  }
+
+  /// Runs rcadm with arguments; the process is killed after `timeout` seconds.
+  public static func rcadm(
+    _ args: [String], env: [String: String] = [:], stdin: String? = nil, timeout: Double = 120
+  ) throws -> RunResult {
+    guard FileManager.default.isExecutableFile(atPath: rcadmPath) else {
+      throw TestClusterError("rcadm binary not found at \(rcadmPath): run `swift build` before `swift test`")
+    }
+    var environment = env
+    environment["NO_COLOR"] = environment["NO_COLOR"] ?? "1"
+    return try program(rcadmPath, args, env: environment, stdin: stdin, timeout: timeout)
+  }
+
+  /// Runs any program (looked up on PATH when not a path) and captures its output.
+  public static func program(
+    _ name: String, _ args: [String], env: [String: String] = [:], stdin: String? = nil, timeout: Double = 120
+  ) throws -> RunResult {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: try which(name))
+    process.arguments = args
+    var environment = ProcessInfo.processInfo.environment
+    for k in ["REDISCLI_AUTH", "RCADM_AUTH"] { environment.removeValue(forKey: k) }
+    for (k, v) in env { environment[k] = v }
+    process.environment = environment
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rcadm-run-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let out = dir.appendingPathComponent("out")
+    let err = dir.appendingPathComponent("err")
+    _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: err.path, contents: nil)
+    process.standardOutput = try FileHandle(forWritingTo: out)
+    process.standardError = try FileHandle(forWritingTo: err)
+    let input = Pipe()
+    process.standardInput = stdin == nil ? FileHandle.nullDevice : input
+    try process.run()
+    if let stdin {
+      input.fileHandleForWriting.write(Data(stdin.utf8))
+      try? input.fileHandleForWriting.close()
+    }
+    let deadline = Date().addingTimeInterval(timeout)
+    var timedOut = false
+    while process.isRunning {
+      if Date() > deadline {
+        timedOut = true
+        process.terminate()
+        Thread.sleep(forTimeInterval: 0.2)
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        break
+      }
+      Thread.sleep(forTimeInterval: 0.01)
+    }
+    process.waitUntilExit()
+    return RunResult(
+      status: process.terminationStatus,
+      stdout: (try? String(contentsOf: out, encoding: .utf8)) ?? "",
+      stderr: (try? String(contentsOf: err, encoding: .utf8)) ?? "",
+      timedOut: timedOut)
+  }
+
+  public static func which(_ name: String) throws -> String {
+    if name.contains("/") { return name }
+    for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
+      let p = "\(dir)/\(name)"
+      if FileManager.default.isExecutableFile(atPath: p) { return p }
+    }
+    throw TestClusterError("\(name) is not on PATH (install it: apt-get install redis-server redis-tools)")
+  }
+}
+
+/// A failure of the test harness itself.
+public struct TestClusterError: Error, CustomStringConvertible {
+  public var description: String
+  public init(_ d: String) { description = d }
+}

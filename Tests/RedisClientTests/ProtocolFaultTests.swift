@@ -1,0 +1,117 @@
+import ClusterKit
+import RESP
+import RedisClient
+import TestCluster
+import Testing
+
+/// A fake server that misbehaves must give a clear error within the deadline: no crash, no hang.
+@Suite struct ProtocolFaultTests {
+  let options = ConnectionOptions(connectTimeout: .seconds(2), commandTimeout: .milliseconds(400))
+
+  func address(_ s: FakeServer) -> NodeAddress { NodeAddress(host: "127.0.0.1", port: s.port) }
+
+  @Test func garbageBytesAreAProtocolError() async throws {
+    let server = try FakeServer { _ in .send(Array("HTTP/1.1 400 Bad Request\r\n\r\n".utf8)) }
+    defer { server.stop() }
+    let error = await #expect(throws: ConnectionError.self) {
+      _ = try await RedisConnector(options: options).open(address(server))
+    }
+    #expect(error?.kind == .protocolViolation)
+    #expect(error?.detail.contains("sent bytes that are not RESP") == true)
+    #expect(error?.detail.contains("invalid RESP type byte 0x48") == true)
+  }
+
+  @Test func truncatedReplyThenCloseIsAClosedError() async throws {
+    let server = try FakeServer { words in
+      words.first == "HELLO" ? .send(Array("%1\r\n$6\r\nserver\r\n$5\r\nredis\r\n".utf8)) : .sendAndClose(Array("$10\r\nabc".utf8))
+    }
+    defer { server.stop() }
+    let connection = try await RedisConnector(options: options).open(address(server))
+    let error = await #expect(throws: ConnectionError.self) { try await connection.call("GET", "k") }
+    #expect(error?.kind == .closed)
+    #expect(error?.detail == "127.0.0.1:\(server.port) closed the connection while GET within 0.4 s was waiting for its reply")
+  }
+
+  @Test func silentServerTimesOutNamingTheCommand() async throws {
+    let server = try FakeServer { words in
+      words.first == "HELLO" ? .send(Array("%1\r\n$6\r\nserver\r\n$5\r\nredis\r\n".utf8)) : .silence
+    }
+    defer { server.stop() }
+    let connection = try await RedisConnector(options: options).open(address(server))
+    let clock = ContinuousClock()
+    let start = clock.now
+    let error = await #expect(throws: ConnectionError.self) { try await connection.call("CLUSTER", "NODES") }
+    #expect(error?.kind == .timeout)
+    #expect(error?.detail == "127.0.0.1:\(server.port) did not reply to CLUSTER NODES within 0.4 s")
+    // Bounded: the wait ended (the exact duration is not asserted; see BENCHMARKS.md for timings).
+    #expect(clock.now - start < .seconds(30))
+    // After a timeout the stream is out of step: later commands fail too instead of reading stale replies.
+    await #expect(throws: ConnectionError.self) { try await connection.call("PING") }
+  }
+
+  @Test func silentHandshakeTimesOut() async throws {
+    let server = try FakeServer { _ in .silence }
+    defer { server.stop() }
+    let quick = ConnectionOptions(connectTimeout: .milliseconds(300), commandTimeout: .milliseconds(300))
+    let error = await #expect(throws: ConnectionError.self) {
+      _ = try await RedisConnector(options: quick).open(address(server))
+    }
+    #expect(error?.kind == .timeout)
+    #expect(error?.detail.contains("did not reply to HELLO") == true)
+  }
+
+  @Test func tlsAlertBytesSuggestTLS() async throws {
+    // What a TLS-only port answers to plaintext: a TLS alert record.
+    let server = try FakeServer { _ in .sendAndClose([0x15, 0x03, 0x01, 0x00, 0x02, 0x02, 0x46]) }
+    defer { server.stop() }
+    let error = await #expect(throws: ConnectionError.self) {
+      _ = try await RedisConnector(options: options).open(address(server))
+    }
+    #expect(error?.detail.contains("add --tls") == true)
+  }
+
+  @Test func fallsBackToRESP2AndAUTHWithoutHELLO() async throws {
+    // A Redis 5 style server: no HELLO, AUTH with a password.
+    let server = try FakeServer { words in
+      switch words.first {
+      case "HELLO": return .send(Array("-ERR unknown command 'HELLO'\r\n".utf8))
+      case "AUTH": return .send(Array((words == ["AUTH", "s3cret"] ? "+OK\r\n" : "-ERR invalid password\r\n").utf8))
+      default: return .send(Array("+PONG\r\n".utf8))
+      }
+    }
+    defer { server.stop() }
+    var o = options
+    o.password = "s3cret"
+    let connection = try await RedisConnector(options: o).open(address(server))
+    #expect(connection.protocolVersion == 2)
+    #expect(try await connection.call("PING") == .simpleString("PONG"))
+    o.password = "wrong"
+    let error = await #expect(throws: ConnectionError.self) {
+      _ = try await RedisConnector(options: o).open(address(server))
+    }
+    #expect(error?.kind == .auth)
+  }
+
+  @Test func unexpectedReplyWithNoCommandPendingFailsTheConnection() async throws {
+    let server = try FakeServer { words in
+      words.first == "HELLO" ? .send(Array("%1\r\n$6\r\nserver\r\n$5\r\nredis\r\n+EXTRA\r\n".utf8)) : .send(Array("+PONG\r\n".utf8))
+    }
+    defer { server.stop() }
+    let connection = try? await RedisConnector(options: options).open(address(server))
+    // Either the handshake or the next command sees the stray reply as a violation.
+    if let connection {
+      await #expect(throws: ConnectionError.self) { try await connection.call("PING") }
+    }
+  }
+
+  @Test func refusedConnectionIsNamed() async throws {
+    let server = try FakeServer { _ in .silence }
+    let port = server.port
+    server.stop()
+    let error = await #expect(throws: ConnectionError.self) {
+      _ = try await RedisConnector(options: options).open(NodeAddress(host: "127.0.0.1", port: port))
+    }
+    #expect(error?.kind == .refused)
+    #expect(error?.detail == "could not connect to 127.0.0.1:\(port): connection refused (is redis-server running there?)")
+  }
+}

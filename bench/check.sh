@@ -1,0 +1,191 @@
+#!/usr/bin/env bash
+# Benchmark `rcadm check` against `redis-cli --cluster check` on the same
+# 60-node cluster (30 masters + 30 replicas), one after the other, and print
+# the mean wall time of each and the ratio rcadm/redis-cli (target <= 1.0).
+#
+#   bench/check.sh                                   # builds release, uses .build/release/rcadm
+#   RCADM_BIN=.build/debug/rcadm bench/check.sh      # use an existing binary, no build
+#
+# Environment: RCADM_BIN, BASE_PORT (default 23000; ports BASE_PORT..+59 and
+# their bus ports +10000 must be free), RUNS (default 20), WARMUP (default 2),
+# BENCH_JSON (copy hyperfine's JSON export there), NO_HYPERFINE=1 (force the
+# bash-loop timer).
+set -euo pipefail
+
+NODES=60        # with --cluster-replicas 1: 30 masters + 30 replicas
+BASE_PORT=${BASE_PORT:-23000}
+RUNS=${RUNS:-20}
+WARMUP=${WARMUP:-2}
+
+die() { echo "bench/check.sh: $*" >&2; exit 2; }
+
+if [[ -n "${RCADM_BIN:-}" && "$RCADM_BIN" == */* && "$RCADM_BIN" != /* ]]; then
+  RCADM_BIN=$PWD/$RCADM_BIN   # relative to where we were called from
+fi
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+if [[ -z "${RCADM_BIN:-}" ]]; then
+  # Only a release build says anything about speed.
+  echo "building release (set RCADM_BIN to skip)..." >&2
+  swift build -c release >&2
+  RCADM_BIN=.build/release/rcadm
+fi
+BIN=$(command -v -- "$RCADM_BIN") || die "$RCADM_BIN not found or not executable"
+BIN=$(realpath -- "$BIN")
+REDIS_CLI=$(command -v redis-cli) || die "redis-cli not found (apt-get install redis-tools)"
+command -v redis-server >/dev/null || die "redis-server not found (apt-get install redis-server)"
+if ! [[ "$BASE_PORT" =~ ^[0-9]+$ ]] || ((BASE_PORT < 1 || BASE_PORT + NODES - 1 + 10000 > 65535)); then
+  die "BASE_PORT=$BASE_PORT: ports BASE_PORT..+$((NODES - 1)) and +10000 must be below 65536"
+fi
+
+addrs=()
+for ((i = 0; i < NODES; i++)); do addrs+=("127.0.0.1:$((BASE_PORT + i))"); done
+seed=${addrs[0]}
+
+# Fail early with a clear message rather than halfway through sandbox up.
+# Bus ports (BASE_PORT+10000..) fall in Linux's ephemeral range, so client
+# connections of an earlier run can leave TIME-WAIT sockets on them for up to
+# 60 s; `rcadm sandbox up` refuses such ports, so wait for them to expire.
+ports_in_use() {   # prints "STATE PORT" for every socket on one of our ports
+  ss -Htan 2>/dev/null | awk -v lo="$BASE_PORT" -v hi="$((BASE_PORT + NODES - 1))" '{
+    n = split($4, a, ":"); p = a[n] + 0
+    if ((p >= lo && p <= hi) || (p >= lo + 10000 && p <= hi + 10000)) print $1, p
+  }'
+}
+if command -v ss >/dev/null; then
+  deadline=$((SECONDS + 75))
+  while busy=$(ports_in_use) && [[ -n "$busy" ]]; do
+    if grep -qv '^TIME-WAIT' <<<"$busy"; then
+      die "ports in use: $(grep -v '^TIME-WAIT' <<<"$busy" | head -3 | tr '\n' ' ')- pick free ports with BASE_PORT=<port>"
+    fi
+    ((SECONDS < deadline)) || die "TIME-WAIT sockets on our ports did not expire; try another BASE_PORT"
+    echo "waiting for $(wc -l <<<"$busy") TIME-WAIT socket(s) on ports $BASE_PORT.. / $((BASE_PORT + 10000)).. to expire..." >&2
+    sleep 5
+  done
+else
+  for ((p = BASE_PORT; p < BASE_PORT + NODES; p++)); do
+    for q in "$p" "$((p + 10000))"; do
+      if (exec 3<>"/dev/tcp/127.0.0.1/$q") 2>/dev/null; then
+        die "port $q is in use; pick free ports with BASE_PORT=<port>"
+      fi
+    done
+  done
+fi
+
+work=$(mktemp -d -t rcadm-bench.XXXXXX)
+cleanup() {
+  # Always stop the redis-servers, even on failure or Ctrl-C.
+  "$BIN" sandbox down --dir "$work/sandbox" >/dev/null 2>&1 ||
+    echo "bench/check.sh: 'rcadm sandbox down --dir $work/sandbox' failed; stop the nodes by hand" >&2
+  rm -rf "$work"
+}
+trap cleanup EXIT
+# On INT/TERM, stop the running step and exit (running the EXIT trap). Bash
+# runs traps only once a foreground command ends, so long steps are started
+# in the background and waited for (see `step`), which a trap does interrupt.
+child=""
+on_signal() {
+  if [[ -n "$child" ]]; then kill "$child" 2>/dev/null || true; fi
+  echo "bench/check.sh: interrupted; tearing the sandbox down" >&2
+  exit 130
+}
+trap on_signal INT TERM
+step() {
+  local rc=0
+  "$@" &
+  child=$!
+  wait "$child" || rc=$?
+  child=""
+  return "$rc"
+}
+
+echo "rcadm:     $BIN ($("$BIN" --version))"
+echo "redis-cli: $REDIS_CLI ($("$REDIS_CLI" --version))"
+echo "starting $NODES nodes on 127.0.0.1:$BASE_PORT..$((BASE_PORT + NODES - 1))..."
+"$BIN" sandbox up --nodes "$NODES" --base-port "$BASE_PORT" --dir "$work/sandbox" >"$work/up.log" 2>&1 ||
+  { cat "$work/up.log" >&2; die "rcadm sandbox up failed"; }
+
+echo "creating the cluster (redis-cli --cluster create, 1 replica per master)..."
+step "$REDIS_CLI" --cluster create "${addrs[@]}" --cluster-replicas 1 --cluster-yes >"$work/create.log" 2>&1 ||
+  { tail -20 "$work/create.log" >&2; die "redis-cli --cluster create failed (log above)"; }
+
+# Wait for convergence: both tools must see a healthy cluster before timing,
+# otherwise we would time error paths.
+cluster_ok() {
+  "$REDIS_CLI" --cluster check "$seed" >/dev/null 2>&1 || return 1
+  local a
+  for a in "${addrs[@]}"; do
+    "$REDIS_CLI" -h "${a%:*}" -p "${a##*:}" cluster info 2>/dev/null | grep -q '^cluster_state:ok' || return 1
+  done
+  "$BIN" check "$seed" >/dev/null 2>&1
+}
+echo -n "waiting for cluster_state:ok on every node"
+deadline=$((SECONDS + 120))
+until cluster_ok; do
+  if ((SECONDS >= deadline)); then
+    echo
+    echo "--- redis-cli --cluster check ---" >&2
+    "$REDIS_CLI" --cluster check "$seed" >&2 || true
+    echo "--- rcadm check ---" >&2
+    "$BIN" check "$seed" >&2 || true
+    die "cluster not healthy after 120 s"
+  fi
+  echo -n .
+  sleep 1
+done
+echo " ok"
+
+rcadm_cmd=("$BIN" check "$seed")
+cli_cmd=("$REDIS_CLI" --cluster check "$seed")
+
+if [[ -z "${NO_HYPERFINE:-}" ]] && command -v hyperfine >/dev/null; then
+  json=$work/check.json
+  # -N: no intermediate shell, so its startup is not part of the numbers.
+  step hyperfine -N --warmup "$WARMUP" --runs "$RUNS" --export-json "$json" \
+    -n "rcadm check" "$(printf '%q ' "${rcadm_cmd[@]}")" \
+    -n "redis-cli --cluster check" "$(printf '%q ' "${cli_cmd[@]}")" >&2
+  stats=$(python3 -c '
+import json, sys
+r = {x["command"]: x for x in json.load(open(sys.argv[1]))["results"]}
+a, b = r["rcadm check"], r["redis-cli --cluster check"]
+print(*("%.2f" % (v * 1000) for v in (a["mean"], a["stddev"] or 0, b["mean"], b["stddev"] or 0)))
+' "$json")
+  read -r rcadm_ms rcadm_sd cli_ms cli_sd <<<"$stats"
+  if [[ -n "${BENCH_JSON:-}" ]]; then cp "$json" "$BENCH_JSON"; fi
+  method="hyperfine, $RUNS runs, $WARMUP warmup"
+else
+  # Fallback: time each run with date +%s%N (in the main shell, so a failing
+  # run stops the script); the fork of `date` adds ~1 ms to both sides alike.
+  time_runs() {   # time_runs OUT_FILE CMD...: one duration in µs per line
+    local out=$1 i t0 t1
+    shift
+    : >"$out"
+    for ((i = 0; i < WARMUP; i++)); do "$@" >/dev/null 2>&1 || die "warmup run failed: $*"; done
+    for ((i = 0; i < RUNS; i++)); do
+      t0=$(date +%s%N)
+      "$@" >/dev/null 2>&1 || die "run failed: $*"
+      t1=$(date +%s%N)
+      echo $(((t1 - t0) / 1000)) >>"$out"
+    done
+  }
+  stats() {   # stats FILE: "mean_ms stddev_ms"
+    python3 -c '
+import statistics, sys
+us = [int(l) for l in open(sys.argv[1])]
+print("%.2f %.2f" % (statistics.mean(us) / 1000, (statistics.stdev(us) if len(us) > 1 else 0) / 1000))' "$1"
+  }
+  time_runs "$work/rcadm.us" "${rcadm_cmd[@]}"
+  time_runs "$work/cli.us" "${cli_cmd[@]}"
+  stats=$(stats "$work/rcadm.us")
+  read -r rcadm_ms rcadm_sd <<<"$stats"
+  stats=$(stats "$work/cli.us")
+  read -r cli_ms cli_sd <<<"$stats"
+  method="bash loop, $RUNS runs, $WARMUP warmup"
+fi
+
+ratio=$(python3 -c 'import sys; print("%.2f" % (float(sys.argv[1]) / float(sys.argv[2])))' "$rcadm_ms" "$cli_ms")
+echo
+echo "check, $NODES nodes ($((NODES / 2)) masters + $((NODES / 2)) replicas), $method:"
+printf '  %-28s %10s ms  ± %s\n' "rcadm check" "$rcadm_ms" "$rcadm_sd"
+printf '  %-28s %10s ms  ± %s\n' "redis-cli --cluster check" "$cli_ms" "$cli_sd"
+printf '  %-28s %10s   (target <= 1.0)\n' "ratio rcadm/redis-cli" "$ratio"

@@ -1,0 +1,175 @@
+function __rcadm_should_offer_completions_for_flags_or_options -a expected_commands
+    set -l non_repeating_flags_or_options $argv[2..]
+    set -l non_repeating_flags_or_options_absent 0
+    set -l positional_index 0
+    set -l commands
+    __rcadm_parse_tokens
+    test "$commands" = "$expected_commands"; and return $non_repeating_flags_or_options_absent
+end
+
+function __rcadm_should_offer_completions_for_positional -a expected_commands positional_index_comparison expected_positional_index
+    set -l non_repeating_flags_or_options
+    set -l non_repeating_flags_or_options_absent 0
+    set -l positional_index 0
+    set -l commands
+    __rcadm_parse_tokens
+    test "$commands" = "$expected_commands" -a \( "$positional_index" "$positional_index_comparison" "$expected_positional_index" \)
+end
+
+function __rcadm_parse_tokens -S
+    set -l unparsed_tokens (__rcadm_tokens -pc)
+    switch $unparsed_tokens[1]
+    case 'rcadm'
+        __rcadm_parse_subcommand 0 'version' 'h/help'
+        switch $unparsed_tokens[1]
+        case 'check'
+            __rcadm_parse_subcommand -r 1 'replicas=' 'search-multiple-owners' 'strict' 'json' 'a/pass=' 'user=' 'askpass' 'tls' 'cacert=' 'cacertdir=' 'cert=' 'key=' 'sni=' 'insecure' 'timeout=' 'version' 'h/help'
+        case 'info'
+            __rcadm_parse_subcommand -r 1 'json' 'a/pass=' 'user=' 'askpass' 'tls' 'cacert=' 'cacertdir=' 'cert=' 'key=' 'sni=' 'insecure' 'timeout=' 'version' 'h/help'
+        case 'call'
+            __rcadm_parse_subcommand -r 2 'masters-only' 'replicas-only' 'json' 'a/pass=' 'user=' 'askpass' 'tls' 'cacert=' 'cacertdir=' 'cert=' 'key=' 'sni=' 'insecure' 'timeout=' 'version' 'h/help'
+        case 'sandbox'
+            __rcadm_parse_subcommand 0 'version' 'h/help'
+            switch $unparsed_tokens[1]
+            case 'up'
+                __rcadm_parse_subcommand 0 'nodes=' 'base-port=' 'host=' 'redis-server=' 'dir=' 'json' 'version' 'h/help'
+            case 'down'
+                __rcadm_parse_subcommand 0 'keep' 'dir=' 'json' 'version' 'h/help'
+            case 'status'
+                __rcadm_parse_subcommand 0 'dir=' 'json' 'version' 'h/help'
+            end
+        case 'help'
+            __rcadm_parse_subcommand -r 1 'version'
+        end
+    end
+end
+
+function __rcadm_tokens
+    if test (string split -m 1 -f 1 -- . "$FISH_VERSION") -gt 3
+        commandline --tokens-raw $argv
+    else
+        commandline -o $argv
+    end
+end
+
+function __rcadm_parse_subcommand -S -a positional_count
+    argparse -s r -- $argv
+    set -l option_specs $argv[2..]
+    set -l is_repeating_positional $_flag_r
+    set -el _flag_r
+    set -a commands $unparsed_tokens[1]
+    set positional_index 0
+    while true
+        set -e unparsed_tokens[1]
+        argparse -sn "$commands" $option_specs -- $unparsed_tokens 2> /dev/null
+        set unparsed_tokens $argv
+        set positional_index (math $positional_index + 1)
+        for non_repeating_flag_or_option in $non_repeating_flags_or_options
+            if set -ql "_flag_$(string replace -a - _ -- $non_repeating_flag_or_option)"
+                set non_repeating_flags_or_options_absent 1
+                break
+            end
+        end
+        test (count $unparsed_tokens) -eq 0 -o \( -z "$is_repeating_positional" -a "$positional_index" -gt "$positional_count" \) && break
+    end
+end
+
+function __rcadm_complete_directories
+    set -l token (commandline -t)
+    string match -- '*/' $token
+    set -l subdirs $token*/
+    printf %s\n $subdirs
+end
+
+function __rcadm_custom_completion
+    set -x SAP_SHELL fish
+    set -x SAP_SHELL_VERSION $FISH_VERSION
+    set -l tokens (__rcadm_tokens -p)
+    if test -z "$(__rcadm_tokens -t)"
+        set -l index (count (__rcadm_tokens -pc))
+        set tokens $tokens[..$index] \'\' $tokens[(math $index + 1)..]
+    end
+    command $tokens[1] $argv $tokens
+end
+
+complete -c 'rcadm' -f
+complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm" version' -l 'version' -d 'Show the version.'
+complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_positional "rcadm" -eq 1' -fa 'check' -d 'Check a cluster\'s health: slots, agreement, open slots, failed nodes, replicas.'
+complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_positional "rcadm" -eq 1' -fa 'info' -d 'Show each master\'s slots, keys, memory and replicas (with replication lag).'
+complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_positional "rcadm" -eq 1' -fa 'call' -d 'Run one command on every node (or only masters / replicas) in parallel.'
+complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_positional "rcadm" -eq 1' -fa 'sandbox' -d 'Start, stop or list local cluster-enabled redis-server processes for trying rcadm out.'
+complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_positional "rcadm" -eq 1' -fa 'help' -d 'Show subcommand help information.'
+complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_positional "rcadm check" -ge 1' -fka '(__rcadm_custom_completion ---completion check -- positional@0 (count (__rcadm_tokens -pc)) (__rcadm_tokens -tC))'
+complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm check" replicas' -l 'replicas' -d 'Report masters with fewer than this many working replicas as errors.' -rfka ''
+complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm check" search-multiple-owners' -l 'search-multiple-owners' -d 'Also look for keys stored in slots a master does not own (one pipelined scan per master).'
+complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm check" strict' -l 'strict' -d 'Exit 1 on warnings too.'
+complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm check" json' -l 'json' -d 'Print one JSON document instead of text.'
+complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm check" a pass' -s 'a' -l 'pass' -d 'Password (prefer --askpass or REDISCLI_AUTH: argv is visible to other users).' -rfka ''
+complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm check" user' -l 'user' -d 'ACL user name (with -a/--pass or --askpass).' -rfka ''
+complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm check" askpass' -l 'askpass' -d 'Prompt for the password on the terminal.'
+complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm check" tls' -l 'tls' -d 'Connect with TLS.'
+complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm check" cacert' -l 'cacert' -d 'CA certificate file to verify nodes with (implies --tls).' -rF
+complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm check" cacertdir' -l 'cacertdir' -d 'Directory of CA certificates (implies --tls).' -rfa '(__rcadm_complete_directories)'
+complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm check" cert' -l 'cert' -d 'Client certificate for TLS (implies --tls).' -rF
+complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm check" key' -l 'key' -d 'Private key of --cert.' -rF
+complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm check" sni' -l 'sni' -d 'TLS server name (SNI).' -rfka ''
+complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm check" insecure' -l 'insecure' -d 'Do not verify the nodes\' TLS certificates.'
+complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm check" timeout' -l 'timeout' -d 'Seconds to wait for a connection or a reply before giving up on a node.' -rfka ''
+complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm check" version' -l 'version' -d 'Show the version.'
+complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm check" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_positional "rcadm info" -ge 1' -fka '(__rcadm_custom_completion ---completion info -- positional@0 (count (__rcadm_tokens -pc)) (__rcadm_tokens -tC))'
+complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm info" json' -l 'json' -d 'Print one JSON document instead of text.'
+complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm info" a pass' -s 'a' -l 'pass' -d 'Password (prefer --askpass or REDISCLI_AUTH: argv is visible to other users).' -rfka ''
+complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm info" user' -l 'user' -d 'ACL user name (with -a/--pass or --askpass).' -rfka ''
+complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm info" askpass' -l 'askpass' -d 'Prompt for the password on the terminal.'
+complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm info" tls' -l 'tls' -d 'Connect with TLS.'
+complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm info" cacert' -l 'cacert' -d 'CA certificate file to verify nodes with (implies --tls).' -rF
+complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm info" cacertdir' -l 'cacertdir' -d 'Directory of CA certificates (implies --tls).' -rfa '(__rcadm_complete_directories)'
+complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm info" cert' -l 'cert' -d 'Client certificate for TLS (implies --tls).' -rF
+complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm info" key' -l 'key' -d 'Private key of --cert.' -rF
+complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm info" sni' -l 'sni' -d 'TLS server name (SNI).' -rfka ''
+complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm info" insecure' -l 'insecure' -d 'Do not verify the nodes\' TLS certificates.'
+complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm info" timeout' -l 'timeout' -d 'Seconds to wait for a connection or a reply before giving up on a node.' -rfka ''
+complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm info" version' -l 'version' -d 'Show the version.'
+complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm info" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_positional "rcadm call" -eq 1' -fka '(__rcadm_custom_completion ---completion call -- positional@0 (count (__rcadm_tokens -pc)) (__rcadm_tokens -tC))'
+complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm call" masters-only' -l 'masters-only' -d 'Only masters.'
+complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm call" replicas-only' -l 'replicas-only' -d 'Only replicas.'
+complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm call" json' -l 'json' -d 'Print one JSON document instead of text.'
+complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm call" a pass' -s 'a' -l 'pass' -d 'Password (prefer --askpass or REDISCLI_AUTH: argv is visible to other users).' -rfka ''
+complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm call" user' -l 'user' -d 'ACL user name (with -a/--pass or --askpass).' -rfka ''
+complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm call" askpass' -l 'askpass' -d 'Prompt for the password on the terminal.'
+complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm call" tls' -l 'tls' -d 'Connect with TLS.'
+complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm call" cacert' -l 'cacert' -d 'CA certificate file to verify nodes with (implies --tls).' -rF
+complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm call" cacertdir' -l 'cacertdir' -d 'Directory of CA certificates (implies --tls).' -rfa '(__rcadm_complete_directories)'
+complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm call" cert' -l 'cert' -d 'Client certificate for TLS (implies --tls).' -rF
+complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm call" key' -l 'key' -d 'Private key of --cert.' -rF
+complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm call" sni' -l 'sni' -d 'TLS server name (SNI).' -rfka ''
+complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm call" insecure' -l 'insecure' -d 'Do not verify the nodes\' TLS certificates.'
+complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm call" timeout' -l 'timeout' -d 'Seconds to wait for a connection or a reply before giving up on a node.' -rfka ''
+complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm call" version' -l 'version' -d 'Show the version.'
+complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm call" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm sandbox" version' -l 'version' -d 'Show the version.'
+complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm sandbox" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_positional "rcadm sandbox" -eq 1' -fa 'up' -d 'Start N empty nodes on consecutive loopback ports.'
+complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_positional "rcadm sandbox" -eq 1' -fa 'down' -d 'Stop the sandbox\'s nodes and delete their files.'
+complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_positional "rcadm sandbox" -eq 1' -fa 'status' -d 'List the sandbox\'s nodes and whether they run.'
+complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm sandbox up" nodes' -l 'nodes' -d 'How many nodes to start.' -rfka ''
+complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm sandbox up" base-port' -l 'base-port' -d 'Port of the first node; node i listens on base-port + i and its bus on that + 10000.' -rfka ''
+complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm sandbox up" host' -l 'host' -d 'Loopback address to bind.' -rfka ''
+complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm sandbox up" redis-server' -l 'redis-server' -d 'redis-server (or valkey-server) executable to run.' -rF
+complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm sandbox up" dir' -l 'dir' -d 'Directory holding the nodes\' files (default /tmp/rcadm-sandbox-<uid>).' -rfa '(__rcadm_complete_directories)'
+complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm sandbox up" json' -l 'json' -d 'Print one JSON document instead of text.'
+complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm sandbox up" version' -l 'version' -d 'Show the version.'
+complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm sandbox up" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm sandbox down" keep' -l 'keep' -d 'Keep the directory (logs, nodes.conf) after stopping.'
+complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm sandbox down" dir' -l 'dir' -d 'Directory holding the nodes\' files (default /tmp/rcadm-sandbox-<uid>).' -rfa '(__rcadm_complete_directories)'
+complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm sandbox down" json' -l 'json' -d 'Print one JSON document instead of text.'
+complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm sandbox down" version' -l 'version' -d 'Show the version.'
+complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm sandbox down" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm sandbox status" dir' -l 'dir' -d 'Directory holding the nodes\' files (default /tmp/rcadm-sandbox-<uid>).' -rfa '(__rcadm_complete_directories)'
+complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm sandbox status" json' -l 'json' -d 'Print one JSON document instead of text.'
+complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm sandbox status" version' -l 'version' -d 'Show the version.'
+complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm sandbox status" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm help" version' -l 'version' -d 'Show the version.'
