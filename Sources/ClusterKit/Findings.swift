@@ -110,7 +110,8 @@ public enum HealthCheck {
       let knows = Set(r.table.filter { !$0.flags.contains(.handshake) }.map(\.id))
       let missing = ids.subtracting(knows).sorted()
       if !missing.isEmpty {
-        out.append(Finding(.error, "node_unknown_to_peer",
+        // Usually gossip still spreading a new node: worth a word, not an alarm.
+        out.append(Finding(.warning, "node_unknown_to_peer",
           "\(r.label) (\(r.shortId)) does not know \(missing.count) node(s): \(missing.map { String($0.prefix(8)) }.joined(separator: ", "))",
           nodes: [r.id] + missing))
       }

@@ -37,13 +37,10 @@ public final class TestServer: @unchecked Sendable {
   /// Sends a signal (SIGKILL for a crash, SIGSTOP for a hang).
   public func signal(_ sig: Int32) { kill(process.processIdentifier, sig) }
 
+  /// Kills the server outright: test data is thrown away, so there is nothing to shut down cleanly.
   public func stop() {
     guard process.isRunning else { return }
-    kill(process.processIdentifier, SIGCONT)
-    process.terminate()
-    let deadline = Date().addingTimeInterval(5)
-    while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
-    if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    kill(process.processIdentifier, SIGKILL)
     process.waitUntilExit()
   }
 }
@@ -163,11 +160,13 @@ public final class TestCluster: @unchecked Sendable {
     if let password { args += ["-a", password, "--no-auth-warning"] }
     let r = try Run.program("redis-cli", args, timeout: 120)
     guard r.status == 0 else { throw TestClusterError("redis-cli --cluster create failed: \(r)") }
-    try await waitForRedisCliCheck(servers[(nodes ?? [0])[0]].address, password: password)
+    try await waitForRedisCliCheck(servers[(nodes ?? [0])[0]].address, password: password, nodes: nodes)
   }
 
   /// Polls `redis-cli --cluster check` and cluster_state until both say the cluster is fine.
-  public func waitForRedisCliCheck(_ seed: NodeAddress, password: String? = nil, timeout: Double = 60) async throws {
+  public func waitForRedisCliCheck(
+    _ seed: NodeAddress, password: String? = nil, nodes: [Int]? = nil, timeout: Double = 60
+  ) async throws {
     let deadline = Date().addingTimeInterval(timeout)
     var last: RunResult?
     while Date() < deadline {
@@ -175,21 +174,23 @@ public final class TestCluster: @unchecked Sendable {
       if let password { args += ["-a", password, "--no-auth-warning"] }
       let r = try Run.program("redis-cli", args, timeout: 30)
       last = r
-      if r.status == 0, try await allStateOK(password: password) { return }
+      if r.status == 0, try await allStateOK(password: password, nodes: nodes) { return }
       try await Task.sleep(for: .milliseconds(100))
     }
     throw TestClusterError("cluster did not become healthy within \(timeout) s: \(last.map(String.init(describing:)) ?? "")")
   }
 
-  /// True when every running node reports cluster_state:ok and all replicas have finished syncing.
-  public func allStateOK(password: String? = nil) async throws -> Bool {
+  /// True when every running node (of `nodes`, default all) reports cluster_state:ok and all
+  /// replicas have finished syncing.
+  public func allStateOK(password: String? = nil, nodes: [Int]? = nil) async throws -> Bool {
     let c = try RedisConnector(options: ConnectionOptions(password: password, connectTimeout: .seconds(1)))
-    for s in servers where s.isRunning {
+    let members = (nodes ?? Array(servers.indices)).map({ servers[$0] }).filter(\.isRunning)
+    for s in members {
       let session = try await c.open(s.address)
       let info = try await session.text("CLUSTER", "INFO")
       let repl = try await session.text("INFO", "replication")
       await session.close()
-      if !info.contains("cluster_state:ok") { return false }
+      if !info.contains("cluster_state:ok") || !info.contains("cluster_known_nodes:\(members.count)\r") { return false }
       if repl.contains("role:slave") && !repl.contains("master_link_status:up") { return false }
     }
     return true

@@ -1,0 +1,65 @@
+import ClusterKit
+import Foundation
+import RESP
+import RedisClient
+import TestCluster
+import Testing
+
+/// Parses rcadm's --json output.
+func parseJSON(_ text: String) throws -> [String: Any] {
+  let object = try JSONSerialization.jsonObject(with: Data(text.utf8))
+  guard let dict = object as? [String: Any] else { throw TestClusterError("not a JSON object: \(text)") }
+  return dict
+}
+
+/// The `code` of every finding in a check JSON document.
+func findingCodes(_ doc: [String: Any]) -> [String] {
+  ((doc["findings"] as? [[String: Any]]) ?? []).compactMap { $0["code"] as? String }
+}
+
+func findings(_ doc: [String: Any], code: String) -> [[String: Any]] {
+  ((doc["findings"] as? [[String: Any]]) ?? []).filter { $0["code"] as? String == code }
+}
+
+/// The node id of a server, from CLUSTER MYID.
+func nodeId(_ cluster: TestCluster, _ i: Int, password: String? = nil) async throws -> String {
+  let s = try await cluster.session(i, password: password)
+  defer { Task { await s.close() } }
+  return try await s.text("CLUSTER", "MYID")
+}
+
+/// Index of the server that owns `slot` (as a master).
+func owner(of slot: Int, in cluster: TestCluster) async throws -> Int {
+  let s = try await cluster.session(0)
+  defer { Task { await s.close() } }
+  let entries = try ClusterNodesParser.parse(try await s.text("CLUSTER", "NODES"))
+  guard let e = entries.first(where: { $0.isMaster && $0.slots.contains(slot) }),
+    let i = cluster.servers.firstIndex(where: { $0.address == e.address })
+  else { throw TestClusterError("no owner for slot \(slot)") }
+  return i
+}
+
+/// Runs a command on node i and requires success.
+@discardableResult
+func call(_ cluster: TestCluster, _ i: Int, _ args: String..., password: String? = nil) async throws -> RESPValue {
+  let s = try await cluster.session(i, password: password)
+  defer { Task { await s.close() } }
+  return try await s.call(args)
+}
+
+/// Polls until `condition` holds (bounded), failing the test with `what` otherwise.
+func eventually(_ what: String, timeout: Double = 30, _ condition: () async throws -> Bool) async throws {
+  let deadline = Date().addingTimeInterval(timeout)
+  while Date() < deadline {
+    if (try? await condition()) == true { return }
+    try await Task.sleep(for: .milliseconds(50))
+  }
+  throw TestClusterError("timed out after \(timeout) s waiting for: \(what)")
+}
+
+/// A free TCP port with nothing listening (for "unreachable seed" tests).
+func closedPort() throws -> Int {
+  let s = try FakeServer { _ in .silence }
+  s.stop()
+  return s.port
+}
