@@ -54,7 +54,8 @@ let package = Package(
       swiftSettings: strict),
     .testTarget(name: "RESPTests", dependencies: ["RESP"], swiftSettings: strict),
     .testTarget(name: "ClusterKitTests", dependencies: ["ClusterKit", "RESP"], swiftSettings: strict),
-    .testTarget(name: "SlotPlannerTests", dependencies: ["SlotPlanner", "ClusterKit"], swiftSettings: strict),
+    .testTarget(
+      name: "SlotPlannerTests", dependencies: ["SlotPlanner", "ClusterKit"], swiftSettings: strict),
     .testTarget(
       name: "RedisClientTests", dependencies: ["RedisClient", "RESP", "ClusterKit", "TestCluster"],
       swiftSettings: strict),

@@ -54,9 +54,13 @@ public enum LocalProcess {
     var addr = sockaddr_in()
     addr.sin_family = sa_family_t(AF_INET)
     addr.sin_port = in_port_t(UInt16(port).bigEndian)
-    guard inet_pton(AF_INET, host == "localhost" ? "127.0.0.1" : host, &addr.sin_addr) == 1 else { return false }
+    guard inet_pton(AF_INET, host == "localhost" ? "127.0.0.1" : host, &addr.sin_addr) == 1 else {
+      return false
+    }
     return withUnsafePointer(to: &addr) {
-      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+        bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+      }
     }
   }
 
@@ -76,7 +80,9 @@ public enum LocalProcess {
   public static func writeFile(_ path: String, _ text: String) -> Bool {
     guard let f = fopen(path, "w") else { return false }
     defer { fclose(f) }
-    return text.utf8CString.withUnsafeBufferPointer { fwrite($0.baseAddress, 1, $0.count - 1, f) == $0.count - 1 }
+    return text.utf8CString.withUnsafeBufferPointer {
+      fwrite($0.baseAddress, 1, $0.count - 1, f) == $0.count - 1
+    }
   }
 
   public static func makeDirectory(_ path: String) -> Bool {
@@ -94,7 +100,9 @@ public enum LocalProcess {
     defer { closedir(d) }
     var names: [String] = []
     while let entry = readdir(d) {
-      let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+      let name = withUnsafeBytes(of: entry.pointee.d_name) {
+        String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
+      }
       if name != "." && name != ".." { names.append(name) }
     }
     return names.sorted()

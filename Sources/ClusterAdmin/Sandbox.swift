@@ -75,21 +75,27 @@ public struct Sandbox: Sendable {
     }
     guard let path = LocalProcess.find("redis-server") ?? LocalProcess.find("valkey-server") else {
       throw SandboxError(
-        "redis-server is not on PATH: install it (Debian/Ubuntu: sudo apt-get install redis-server; macOS: brew install redis) or pass --redis-server PATH")
+        "redis-server is not on PATH: install it (Debian/Ubuntu: sudo apt-get install redis-server; macOS: brew install redis) or pass --redis-server PATH"
+      )
     }
     return path
   }
 
   /// Starts `count` empty cluster-enabled nodes on consecutive ports and waits until each answers.
-  public func up(count: Int, basePort: Int, timeout: Duration, connector: any NodeConnector) async throws -> [NodeAddress] {
+  public func up(count: Int, basePort: Int, timeout: Duration, connector: any NodeConnector) async throws
+    -> [NodeAddress]
+  {
     let running = layout.nodes().filter(\.running)
     if !running.isEmpty {
       throw SandboxError(
-        "a sandbox is already running in \(layout.directory) (\(running.map(\.address.description).joined(separator: ", "))); stop it with 'rcadm sandbox down' first")
+        "a sandbox is already running in \(layout.directory) (\(running.map(\.address.description).joined(separator: ", "))); stop it with 'rcadm sandbox down' first"
+      )
     }
     let ports = Array(basePort..<(basePort + count))
     if let taken = ports.first(where: { !LocalProcess.portsFree(host: host, port: $0) }) {
-      throw SandboxError("port \(taken) or its cluster bus port \(taken + 10000) on \(host) is in use: choose another --base-port")
+      throw SandboxError(
+        "port \(taken) or its cluster bus port \(taken + 10000) on \(host) is in use: choose another --base-port"
+      )
     }
     guard LocalProcess.makeDirectory(layout.directory) else {
       throw SandboxError("cannot create \(layout.directory)")
@@ -98,13 +104,16 @@ public struct Sandbox: Sendable {
     for port in ports {
       let dir = "\(layout.directory)/node-\(port)"
       _ = LocalProcess.run("/bin/rm", ["-rf", dir])
-      guard LocalProcess.makeDirectory(dir), LocalProcess.writeFile("\(dir)/redis.conf", config(port: port, dir: dir)) else {
+      guard LocalProcess.makeDirectory(dir),
+        LocalProcess.writeFile("\(dir)/redis.conf", config(port: port, dir: dir))
+      else {
         throw SandboxError("cannot write the configuration in \(dir)")
       }
       let status = LocalProcess.run(redisServer, ["\(dir)/redis.conf"], logFile: "\(dir)/startup.log")
       guard status == 0 else {
         let log = LocalProcess.readFile("\(dir)/startup.log") ?? ""
-        throw SandboxError("\(redisServer) failed to start on port \(port) (exit \(status)): \(log.suffix(300))")
+        throw SandboxError(
+          "\(redisServer) failed to start on port \(port) (exit \(status)): \(log.suffix(300))")
       }
       addresses.append(NodeAddress(host: host, port: port))
     }
@@ -132,7 +141,9 @@ public struct Sandbox: Sendable {
   }
 
   /// Polls PING every 20 ms until every node answers, or names the ones that never did.
-  func waitUntilAnswering(_ addresses: [NodeAddress], timeout: Duration, connector: any NodeConnector) async throws {
+  func waitUntilAnswering(_ addresses: [NodeAddress], timeout: Duration, connector: any NodeConnector)
+    async throws
+  {
     let clock = ContinuousClock()
     let deadline = clock.now + timeout
     var waiting = Set(addresses)
@@ -147,7 +158,8 @@ public struct Sandbox: Sendable {
       if waiting.isEmpty { break }
       if clock.now > deadline {
         throw SandboxError(
-          "these nodes did not answer PING within \(timeout): \(waiting.sorted().map(\.description).joined(separator: ", ")); see redis.log in \(layout.directory)")
+          "these nodes did not answer PING within \(timeout): \(waiting.sorted().map(\.description).joined(separator: ", ")); see redis.log in \(layout.directory)"
+        )
       }
       try await Task.sleep(for: .milliseconds(20))
     }
@@ -161,7 +173,9 @@ public struct Sandbox: Sendable {
     let deadline = clock.now + timeout
     while nodes.contains(where: { $0.running && LocalProcess.isAlive($0.pid!) }) {
       if clock.now > deadline {
-        for n in nodes where n.running && LocalProcess.isAlive(n.pid!) { LocalProcess.terminate(n.pid!, force: true) }
+        for n in nodes where n.running && LocalProcess.isAlive(n.pid!) {
+          LocalProcess.terminate(n.pid!, force: true)
+        }
         break
       }
       try await Task.sleep(for: .milliseconds(20))

@@ -89,7 +89,8 @@ public struct ClusterLoader: Sendable {
             // The address now belongs to another node (restart, reuse): keep both facts.
             await session.close()
             reports[entry.id] = .unreachable(
-              entry, dial: dial, reason: "\(dial) is now node \(mine.id.prefix(8)), not \(entry.id.prefix(8))")
+              entry, dial: dial, reason: "\(dial) is now node \(mine.id.prefix(8)), not \(entry.id.prefix(8))"
+            )
             continue
           }
           sessions[entry.id] = session
@@ -148,15 +149,21 @@ public struct ClusterLoader: Sendable {
     let commands = withShards ? probe + [["CLUSTER", "SHARDS"]] : probe
     let replies = try await session.pipeline(commands)
     for (reply, command) in zip(replies.prefix(4), commands) {
-      if let message = reply.errorMessage { throw ServerError(message, node: session.address, command: command) }
+      if let message = reply.errorMessage {
+        throw ServerError(message, node: session.address, command: command)
+      }
     }
-    guard let nodesText = replies[0].string, let clusterInfoText = replies[1].string, let infoText = replies[2].string
-    else { throw ServerError("unexpected reply types", node: session.address, command: ["CLUSTER", "NODES"]) }
+    guard let nodesText = replies[0].string, let clusterInfoText = replies[1].string,
+      let infoText = replies[2].string
+    else {
+      throw ServerError("unexpected reply types", node: session.address, command: ["CLUSTER", "NODES"])
+    }
     let table: [ClusterNodeEntry]
     do {
       table = try ClusterNodesParser.parse(nodesText)
     } catch {
-      throw ServerError("unreadable CLUSTER NODES reply: \(error)", node: session.address, command: ["CLUSTER", "NODES"])
+      throw ServerError(
+        "unreadable CLUSTER NODES reply: \(error)", node: session.address, command: ["CLUSTER", "NODES"])
     }
     let shards = withShards && !replies[4].isError ? try? ShardsParser.parse(replies[4]) : nil
     return NodeRead(
@@ -167,10 +174,12 @@ public struct ClusterLoader: Sendable {
   static func seedFailure(_ error: any Error, seed: NodeAddress) -> String {
     if let e = error as? ServerError {
       if e.message.contains("cluster support disabled") {
-        return "\(seed) is not a cluster node (cluster-enabled is no): point rcadm at a node started with cluster-enabled yes"
+        return
+          "\(seed) is not a cluster node (cluster-enabled is no): point rcadm at a node started with cluster-enabled yes"
       }
       if e.code == "NOPERM" {
-        return "\(seed): the user lacks permission for \(e.command.joined(separator: " ")) (\(e.message)); rcadm needs CLUSTER, INFO and DBSIZE"
+        return
+          "\(seed): the user lacks permission for \(e.command.joined(separator: " ")) (\(e.message)); rcadm needs CLUSTER, INFO and DBSIZE"
       }
       return "cannot read the cluster from \(seed): \(e)"
     }

@@ -83,7 +83,8 @@ public enum LookupError: Error, Hashable, Sendable, CustomStringConvertible {
     case .notFound(let n):
       return "no node matches '\(n)': give a node id, a unique id prefix (4+ characters) or host:port"
     case .ambiguous(let n, let ids):
-      return "'\(n)' matches \(ids.count) nodes (\(ids.map { String($0.prefix(12)) }.joined(separator: ", "))): give more of the id"
+      return
+        "'\(n)' matches \(ids.count) nodes (\(ids.map { String($0.prefix(12)) }.joined(separator: ", "))): give more of the id"
     }
   }
 }

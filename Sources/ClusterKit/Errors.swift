@@ -17,7 +17,9 @@ public struct ServerError: Error, Hashable, Sendable, CustomStringConvertible {
   public var redirect: Redirect? { Redirect(errorMessage: message) }
 
   /// True for errors that go away by themselves: retry after a short pause.
-  public var isTransient: Bool { ["TRYAGAIN", "CLUSTERDOWN", "LOADING", "BUSY", "MASTERDOWN"].contains(code) }
+  public var isTransient: Bool {
+    ["TRYAGAIN", "CLUSTERDOWN", "LOADING", "BUSY", "MASTERDOWN"].contains(code)
+  }
 
   public var isAuthError: Bool {
     ["WRONGPASS", "NOAUTH"].contains(code) || message.hasPrefix("ERR invalid password")

@@ -18,7 +18,9 @@ public struct Finding: Hashable, Sendable, Codable {
   /// Slot ranges concerned, as "0-99,200".
   public var slots: String?
 
-  public init(_ severity: Severity, _ code: String, _ message: String, nodes: [String] = [], slots: String? = nil) {
+  public init(
+    _ severity: Severity, _ code: String, _ message: String, nodes: [String] = [], slots: String? = nil
+  ) {
     self.severity = severity
     self.code = code
     self.message = message
@@ -80,7 +82,10 @@ public enum HealthCheck {
   }
 
   static func describe(_ n: NodeReport) -> String {
-    let role = n.isMaster ? (n.entry.slots.isEmpty ? "master without slots" : "master of \(n.entry.slots.count) slots") : "replica"
+    let role =
+      n.isMaster
+      ? (n.entry.slots.isEmpty ? "master without slots" : "master of \(n.entry.slots.count) slots")
+      : "replica"
     return "\(n.label) (\(n.shortId), \(role))"
   }
 
@@ -88,16 +93,26 @@ public enum HealthCheck {
     var out: [Finding] = []
     for n in view.nodes {
       let reporters = view.nodes.filter(\.isReachable)
-      let seenFailed = reporters.filter { r in r.table.contains { $0.id == n.id && $0.flags.contains(.fail) } }
-      let seenPFail = reporters.filter { r in r.table.contains { $0.id == n.id && $0.flags.contains(.pfail) } }
+      let seenFailed = reporters.filter { r in r.table.contains { $0.id == n.id && $0.flags.contains(.fail) }
+      }
+      let seenPFail = reporters.filter { r in r.table.contains { $0.id == n.id && $0.flags.contains(.pfail) }
+      }
       if let reason = n.unreachableReason {
-        out.append(Finding(.error, "node_unreachable", "\(describe(n)) cannot be reached: \(reason)", nodes: [n.id],
-          slots: n.entry.slots.isEmpty ? nil : n.entry.slots.rangesDescription))
+        out.append(
+          Finding(
+            .error, "node_unreachable", "\(describe(n)) cannot be reached: \(reason)", nodes: [n.id],
+            slots: n.entry.slots.isEmpty ? nil : n.entry.slots.rangesDescription))
       }
       if !seenFailed.isEmpty {
-        out.append(Finding(.error, "node_failed", "\(describe(n)) is flagged fail by \(seenFailed.count) node(s)", nodes: [n.id]))
+        out.append(
+          Finding(
+            .error, "node_failed", "\(describe(n)) is flagged fail by \(seenFailed.count) node(s)",
+            nodes: [n.id]))
       } else if !seenPFail.isEmpty {
-        out.append(Finding(.warning, "node_pfail", "\(describe(n)) is suspected failing (fail?) by \(seenPFail.count) node(s)", nodes: [n.id]))
+        out.append(
+          Finding(
+            .warning, "node_pfail",
+            "\(describe(n)) is suspected failing (fail?) by \(seenPFail.count) node(s)", nodes: [n.id]))
       }
       if n.entry.flags.contains(.handshake) {
         out.append(Finding(.warning, "node_handshake", "\(describe(n)) is still in handshake", nodes: [n.id]))
@@ -111,9 +126,11 @@ public enum HealthCheck {
       let missing = ids.subtracting(knows).sorted()
       if !missing.isEmpty {
         // Usually gossip still spreading a new node: worth a word, not an alarm.
-        out.append(Finding(.warning, "node_unknown_to_peer",
-          "\(r.label) (\(r.shortId)) does not know \(missing.count) node(s): \(missing.map { String($0.prefix(8)) }.joined(separator: ", "))",
-          nodes: [r.id] + missing))
+        out.append(
+          Finding(
+            .warning, "node_unknown_to_peer",
+            "\(r.label) (\(r.shortId)) does not know \(missing.count) node(s): \(missing.map { String($0.prefix(8)) }.joined(separator: ", "))",
+            nodes: [r.id] + missing))
       }
     }
     return out
@@ -122,13 +139,19 @@ public enum HealthCheck {
   static func clusterState(_ view: ClusterView) -> [Finding] {
     let bad = view.nodes.filter { $0.isReachable && $0.clusterInfo["cluster_state"] != "ok" }
     guard !bad.isEmpty else { return [] }
-    let list = bad.map { "\($0.label) (\($0.clusterInfo["cluster_state"] ?? "unknown"))" }.joined(separator: ", ")
-    return [Finding(.error, "cluster_state_not_ok", "cluster_state is not ok on \(bad.count) node(s): \(list)", nodes: bad.map(\.id))]
+    let list = bad.map { "\($0.label) (\($0.clusterInfo["cluster_state"] ?? "unknown"))" }.joined(
+      separator: ", ")
+    return [
+      Finding(
+        .error, "cluster_state_not_ok", "cluster_state is not ok on \(bad.count) node(s): \(list)",
+        nodes: bad.map(\.id))
+    ]
   }
 
   /// redis-cli's signature: each node's view of which master owns which slots.
   static func signature(_ table: [ClusterNodeEntry]) -> String {
-    table.filter { $0.isMaster && !$0.slots.isEmpty }.map { "\($0.id):\($0.slots.rangesDescription)" }.sorted()
+    table.filter { $0.isMaster && !$0.slots.isEmpty }.map { "\($0.id):\($0.slots.rangesDescription)" }
+      .sorted()
       .joined(separator: "|")
   }
 
@@ -139,21 +162,30 @@ public enum HealthCheck {
     let sorted = groups.values.sorted { $0.count > $1.count }
     let minority = sorted.dropFirst().flatMap { $0 }
     let names = minority.map(\.label).joined(separator: ", ")
-    return [Finding(.error, "config_disagreement",
-      "nodes don't agree about the slot configuration: \(groups.count) different views; \(names) differ from the other \(sorted[0].count) node(s)",
-      nodes: minority.map(\.id))]
+    return [
+      Finding(
+        .error, "config_disagreement",
+        "nodes don't agree about the slot configuration: \(groups.count) different views; \(names) differ from the other \(sorted[0].count) node(s)",
+        nodes: minority.map(\.id))
+    ]
   }
 
   static func openSlots(_ view: ClusterView) -> [Finding] {
     var out: [Finding] = []
     for n in view.nodes {
       for (slot, dest) in n.entry.migrating.sorted(by: { $0.key < $1.key }) {
-        out.append(Finding(.error, "open_slot", "slot \(slot) is migrating on \(n.label) (\(n.shortId)) to \(dest.prefix(8))",
-          nodes: [n.id, dest], slots: "\(slot)"))
+        out.append(
+          Finding(
+            .error, "open_slot",
+            "slot \(slot) is migrating on \(n.label) (\(n.shortId)) to \(dest.prefix(8))",
+            nodes: [n.id, dest], slots: "\(slot)"))
       }
       for (slot, source) in n.entry.importing.sorted(by: { $0.key < $1.key }) {
-        out.append(Finding(.error, "open_slot", "slot \(slot) is importing on \(n.label) (\(n.shortId)) from \(source.prefix(8))",
-          nodes: [n.id, source], slots: "\(slot)"))
+        out.append(
+          Finding(
+            .error, "open_slot",
+            "slot \(slot) is importing on \(n.label) (\(n.shortId)) from \(source.prefix(8))",
+            nodes: [n.id, source], slots: "\(slot)"))
       }
     }
     return out
@@ -170,14 +202,20 @@ public enum HealthCheck {
     }
     let missing = covered.complement
     if !missing.isEmpty {
-      out.append(Finding(.error, "slots_uncovered", "\(missing.count) of 16384 slots have no owner: \(missing.rangesDescription)",
-        slots: missing.rangesDescription))
+      out.append(
+        Finding(
+          .error, "slots_uncovered",
+          "\(missing.count) of 16384 slots have no owner: \(missing.rangesDescription)",
+          slots: missing.rangesDescription))
     }
     if !claims.isEmpty {
       let slots = SlotSet(slots: claims.keys)
       let ids = Set(claims.values.flatMap { $0 }).sorted()
-      out.append(Finding(.error, "slot_multiple_claims", "\(slots.count) slot(s) are claimed by more than one master: \(slots.rangesDescription)",
-        nodes: ids, slots: slots.rangesDescription))
+      out.append(
+        Finding(
+          .error, "slot_multiple_claims",
+          "\(slots.count) slot(s) are claimed by more than one master: \(slots.rangesDescription)",
+          nodes: ids, slots: slots.rangesDescription))
     }
     return out
   }
@@ -186,19 +224,28 @@ public enum HealthCheck {
     var out: [Finding] = []
     for r in view.replicas {
       guard let masterId = r.entry.masterId, let master = view.node(id: masterId) else {
-        out.append(Finding(.error, "replica_of_unknown_master", "\(describe(r)) replicates a node the cluster does not know", nodes: [r.id]))
+        out.append(
+          Finding(
+            .error, "replica_of_unknown_master", "\(describe(r)) replicates a node the cluster does not know",
+            nodes: [r.id]))
         continue
       }
       if r.isReachable, r.info["master_link_status"] == "down" {
         // A replica that never had a link (down_since -1) or is loading an RDB is still syncing.
-        let syncing = r.info["master_sync_in_progress"] == "1" || r.info["master_link_down_since_seconds"] == "-1"
+        let syncing =
+          r.info["master_sync_in_progress"] == "1" || r.info["master_link_down_since_seconds"] == "-1"
         if syncing {
-          out.append(Finding(.warning, "replica_syncing",
-            "\(describe(r)) is still doing its initial sync from \(master.label)", nodes: [r.id, master.id]))
+          out.append(
+            Finding(
+              .warning, "replica_syncing",
+              "\(describe(r)) is still doing its initial sync from \(master.label)", nodes: [r.id, master.id])
+          )
         } else {
-          out.append(Finding(.error, "replica_link_down",
-            "\(describe(r)) has its replication link to \(master.label) down for \(r.info["master_link_down_since_seconds"] ?? "?") s",
-            nodes: [r.id, master.id]))
+          out.append(
+            Finding(
+              .error, "replica_link_down",
+              "\(describe(r)) has its replication link to \(master.label) down for \(r.info["master_link_down_since_seconds"] ?? "?") s",
+              nodes: [r.id, master.id]))
         }
       }
     }
@@ -206,7 +253,10 @@ public enum HealthCheck {
       for m in view.masters where !m.entry.slots.isEmpty {
         let have = view.replicas(of: m.id).filter { !$0.entry.flags.contains(.fail) }.count
         if have < want {
-          out.append(Finding(.error, "too_few_replicas", "\(describe(m)) has \(have) working replica(s); \(want) wanted", nodes: [m.id]))
+          out.append(
+            Finding(
+              .error, "too_few_replicas", "\(describe(m)) has \(have) working replica(s); \(want) wanted",
+              nodes: [m.id]))
         }
       }
     }
@@ -219,10 +269,14 @@ public enum HealthCheck {
     guard domains.count > 1 else { return [] }
     var out: [Finding] = []
     for r in view.replicas {
-      guard let mid = r.entry.masterId, let m = view.node(id: mid), let d = options.domain(r), d == options.domain(m) else { continue }
-      out.append(Finding(.warning, "replica_same_host_as_master",
-        "\(describe(r)) runs on the same host (\(d)) as its master \(m.label) (\(m.shortId)); one host failure loses both",
-        nodes: [r.id, m.id]))
+      guard let mid = r.entry.masterId, let m = view.node(id: mid), let d = options.domain(r),
+        d == options.domain(m)
+      else { continue }
+      out.append(
+        Finding(
+          .warning, "replica_same_host_as_master",
+          "\(describe(r)) runs on the same host (\(d)) as its master \(m.label) (\(m.shortId)); one host failure loses both",
+          nodes: [r.id, m.id]))
     }
     return out
   }
@@ -232,16 +286,20 @@ public enum HealthCheck {
     let groups = Dictionary(grouping: masters, by: { $0.entry.configEpoch }).filter { $0.value.count > 1 }
     return groups.keys.sorted().map { epoch in
       let ms = groups[epoch]!
-      return Finding(.error, "config_epoch_collision",
-        "\(ms.count) masters share config epoch \(epoch): \(ms.map(\.label).joined(separator: ", "))", nodes: ms.map(\.id))
+      return Finding(
+        .error, "config_epoch_collision",
+        "\(ms.count) masters share config epoch \(epoch): \(ms.map(\.label).joined(separator: ", "))",
+        nodes: ms.map(\.id))
     }
   }
 
   static func unownedKeys(_ view: ClusterView, _ scan: [Int: [KeyHolder]]) -> [Finding] {
     scan.keys.sorted().map { slot in
       let holders = scan[slot]!
-      let text = holders.map { h in "\(view.node(id: h.nodeId)?.label ?? h.nodeId) (\(h.keys) keys)" }.joined(separator: ", ")
-      return Finding(.error, "keys_in_unowned_slot", "slot \(slot) has keys on node(s) that do not own it: \(text)",
+      let text = holders.map { h in "\(view.node(id: h.nodeId)?.label ?? h.nodeId) (\(h.keys) keys)" }.joined(
+        separator: ", ")
+      return Finding(
+        .error, "keys_in_unowned_slot", "slot \(slot) has keys on node(s) that do not own it: \(text)",
         nodes: holders.map(\.nodeId), slots: "\(slot)")
     }
   }

@@ -13,10 +13,14 @@ public enum KeyScan {
       // Chunks keep each pipeline's reply buffer small.
       for start in stride(from: 0, to: unowned.count, by: 4096) {
         let chunk = Array(unowned[start..<min(start + 4096, unowned.count)])
-        guard let replies = try? await session.pipeline(chunk.map { ["CLUSTER", "COUNTKEYSINSLOT", String($0)] }) else {
+        guard
+          let replies = try? await session.pipeline(chunk.map { ["CLUSTER", "COUNTKEYSINSLOT", String($0)] })
+        else {
           return found
         }
-        for (slot, reply) in zip(chunk, replies) where (reply.int ?? 0) > 0 { found.append((slot, reply.int!)) }
+        for (slot, reply) in zip(chunk, replies) where (reply.int ?? 0) > 0 {
+          found.append((slot, reply.int!))
+        }
       }
       return found
     }

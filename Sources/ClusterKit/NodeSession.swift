@@ -42,7 +42,8 @@ extension NodeSession {
   public func text(_ args: String...) async throws -> String {
     let reply = try await call(args)
     guard let s = reply.string else {
-      throw ServerError("unexpected reply type to \(args.joined(separator: " "))", node: address, command: args)
+      throw ServerError(
+        "unexpected reply type to \(args.joined(separator: " "))", node: address, command: args)
     }
     return s
   }

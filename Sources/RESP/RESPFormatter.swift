@@ -43,12 +43,15 @@ public enum RESPFormatter {
     case .array(let a): return list(a.map { ($0, nil) }, marker: ")", empty: "(empty array)", indent: indent)
     case .set(let a): return list(a.map { ($0, nil) }, marker: "~", empty: "(empty set)", indent: indent)
     case .push(let a): return list(a.map { ($0, nil) }, marker: ")", empty: "(empty push)", indent: indent)
-    case .map(let pairs): return list(pairs.map { ($0.key, $0.value) }, marker: "#", empty: "(empty hash)", indent: indent)
+    case .map(let pairs):
+      return list(pairs.map { ($0.key, $0.value) }, marker: "#", empty: "(empty hash)", indent: indent)
     case .attributed(_, let v): return quoted(v, indent: indent)
     }
   }
 
-  private static func list(_ items: [(RESPValue, RESPValue?)], marker: String, empty: String, indent: Int) -> String {
+  private static func list(_ items: [(RESPValue, RESPValue?)], marker: String, empty: String, indent: Int)
+    -> String
+  {
     if items.isEmpty { return empty }
     let width = String(items.count).count
     var lines: [String] = []

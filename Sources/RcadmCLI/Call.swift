@@ -6,12 +6,18 @@ import RESP
 struct Call: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Run one command on every node (or only masters / replicas) in parallel.",
-    discussion: "Example: rcadm call 127.0.0.1:7000 --masters-only -- CONFIG GET maxmemory. Exit 1 if any node returned an error or could not be reached.")
+    discussion:
+      "Example: rcadm call 127.0.0.1:7000 --masters-only -- CONFIG GET maxmemory. Exit 1 if any node returned an error or could not be reached."
+  )
 
-  @Argument(help: ArgumentHelp("Any node of the cluster (host:port or URL).", valueName: "address"), completion: .custom(knownAddresses))
+  @Argument(
+    help: ArgumentHelp("Any node of the cluster (host:port or URL).", valueName: "address"),
+    completion: .custom(knownAddresses))
   var address: String
 
-  @Argument(parsing: .postTerminator, help: ArgumentHelp("The command and its arguments, after --.", valueName: "command"))
+  @Argument(
+    parsing: .postTerminator,
+    help: ArgumentHelp("The command and its arguments, after --.", valueName: "command"))
   var command: [String] = []
 
   @Flag(help: "Only masters.")
@@ -23,10 +29,13 @@ struct Call: AsyncParsableCommand {
   @OptionGroup var output: OutputFlags
   @OptionGroup var connection: ConnectionFlags
 
-
   func validate() throws {
-    if mastersOnly && replicasOnly { throw ValidationError("--masters-only and --replicas-only exclude each other") }
-    if command.isEmpty { throw ValidationError("give the command to run after --, e.g. rcadm call 127.0.0.1:7000 -- PING") }
+    if mastersOnly && replicasOnly {
+      throw ValidationError("--masters-only and --replicas-only exclude each other")
+    }
+    if command.isEmpty {
+      throw ValidationError("give the command to run after --, e.g. rcadm call 127.0.0.1:7000 -- PING")
+    }
   }
 
   func run() async throws {
@@ -51,10 +60,11 @@ struct Call: AsyncParsableCommand {
       case .success(let value):
         if value.isError { failed += 1 }
         if output.json {
-          rows.append(.object([
-            ("id", .string(node.id)), ("address", .string(node.label)), ("role", .string(node.roleName)),
-            ("reply", value.isError ? .null : JSON(resp: value)), ("error", .optional(value.errorMessage)),
-          ]))
+          rows.append(
+            .object([
+              ("id", .string(node.id)), ("address", .string(node.label)), ("role", .string(node.roleName)),
+              ("reply", value.isError ? .null : JSON(resp: value)), ("error", .optional(value.errorMessage)),
+            ]))
         } else {
           let text = RESPFormatter.format(value, style: .raw)
           let body = text.contains("\n") ? "\n" + text : " " + text
@@ -64,17 +74,21 @@ struct Call: AsyncParsableCommand {
         let message = failure.message
         failed += 1
         if output.json {
-          rows.append(.object([
-            ("id", .string(node.id)), ("address", .string(node.label)), ("role", .string(node.roleName)),
-            ("reply", .null), ("error", .string(message)),
-          ]))
+          rows.append(
+            .object([
+              ("id", .string(node.id)), ("address", .string(node.label)), ("role", .string(node.roleName)),
+              ("reply", .null), ("error", .string(message)),
+            ]))
         } else {
           print("\(node.label) (\(node.roleName)): " + Terminal.err("(failed) \(message)"))
         }
       }
     }
     if output.json {
-      print(JSON.object([("command", .string(words.first ?? "")), ("nodes", .array(rows)), ("failed", .int(failed))]).render())
+      print(
+        JSON.object([
+          ("command", .string(words.first ?? "")), ("nodes", .array(rows)), ("failed", .int(failed)),
+        ]).render())
     }
     if failed > 0 { throw ExitCode(1) }
   }

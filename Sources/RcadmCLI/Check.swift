@@ -5,9 +5,13 @@ import ClusterKit
 struct Check: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Check a cluster's health: slots, agreement, open slots, failed nodes, replicas.",
-    discussion: "Exit 0 when healthy, 1 when errors were found (or warnings with --strict), 2 when the cluster could not be evaluated.")
+    discussion:
+      "Exit 0 when healthy, 1 when errors were found (or warnings with --strict), 2 when the cluster could not be evaluated."
+  )
 
-  @Argument(help: ArgumentHelp("Any node of the cluster: host:port, [ipv6]:port, 'host port' or a redis:// URL.", valueName: "address"),
+  @Argument(
+    help: ArgumentHelp(
+      "Any node of the cluster: host:port, [ipv6]:port, 'host port' or a redis:// URL.", valueName: "address"),
     completion: .custom(knownAddresses))
   var address: [String]
 
@@ -54,16 +58,19 @@ enum CheckReport {
       ("seed", .string(view.seed.description)),
       ("healthy", .bool(!findings.contains { $0.severity == .error })),
       ("exit_code", .int(Int(exitCode))),
-      ("summary", .object([
-        ("nodes", .int(view.nodes.count)),
-        ("masters", .int(view.masters.count)),
-        ("replicas", .int(view.replicas.count)),
-        ("unreachable", .int(view.nodes.filter { !$0.isReachable }.count)),
-        ("slots_covered", .int(covered.count)),
-        ("keys", .int(view.masters.compactMap(\.keys).reduce(0, +))),
-        ("errors", .int(findings.filter { $0.severity == .error }.count)),
-        ("warnings", .int(findings.filter { $0.severity == .warning }.count)),
-      ])),
+      (
+        "summary",
+        .object([
+          ("nodes", .int(view.nodes.count)),
+          ("masters", .int(view.masters.count)),
+          ("replicas", .int(view.replicas.count)),
+          ("unreachable", .int(view.nodes.filter { !$0.isReachable }.count)),
+          ("slots_covered", .int(covered.count)),
+          ("keys", .int(view.masters.compactMap(\.keys).reduce(0, +))),
+          ("errors", .int(findings.filter { $0.severity == .error }.count)),
+          ("warnings", .int(findings.filter { $0.severity == .warning }.count)),
+        ])
+      ),
       ("nodes", .array(view.nodes.map(\.json))),
       ("findings", .array(findings.map(\.json))),
     ])
@@ -72,8 +79,10 @@ enum CheckReport {
   static func text(_ view: ClusterView, _ findings: [Finding], searchedOwners: Bool) -> String {
     var lines: [String] = []
     let keys = view.masters.compactMap(\.keys).reduce(0, +)
-    lines.append(Terminal.bold(
-      "Cluster at \(view.seed): \(view.masters.count) masters, \(view.replicas.count) replicas, \(keys) keys"))
+    lines.append(
+      Terminal.bold(
+        "Cluster at \(view.seed): \(view.masters.count) masters, \(view.replicas.count) replicas, \(keys) keys"
+      ))
     for n in view.nodes {
       lines.append(nodeLine(n, view))
     }
@@ -85,9 +94,13 @@ enum CheckReport {
     ok("All nodes agree about the slot configuration.", unless: ["config_disagreement"])
     ok("No open slots.", unless: ["open_slot"])
     ok("All 16384 slots covered.", unless: ["slots_uncovered", "slot_multiple_claims"])
-    ok("All nodes reachable and none flagged failing.", unless: ["node_unreachable", "node_failed", "node_pfail", "node_unknown_to_peer", "node_handshake"])
+    ok(
+      "All nodes reachable and none flagged failing.",
+      unless: ["node_unreachable", "node_failed", "node_pfail", "node_unknown_to_peer", "node_handshake"])
     ok("cluster_state is ok on every node.", unless: ["cluster_state_not_ok"])
-    ok("Replication links are up.", unless: ["replica_link_down", "replica_of_unknown_master", "too_few_replicas"])
+    ok(
+      "Replication links are up.",
+      unless: ["replica_link_down", "replica_of_unknown_master", "too_few_replicas"])
     if searchedOwners { ok("No keys in slots their node does not own.", unless: ["keys_in_unowned_slot"]) }
     for f in findings {
       let tag = f.severity == .error ? Terminal.err("[ERR]") : Terminal.warn("[WARN]")

@@ -4,7 +4,9 @@ import RedisClient
 
 /// Connection options every command takes, with redis-cli's names.
 struct ConnectionFlags: ParsableArguments {
-  @Option(name: [.customShort("a"), .customLong("pass")], help: "Password (prefer --askpass or REDISCLI_AUTH: argv is visible to other users).")
+  @Option(
+    name: [.customShort("a"), .customLong("pass")],
+    help: "Password (prefer --askpass or REDISCLI_AUTH: argv is visible to other users).")
   var password: String?
 
   @Option(help: "ACL user name (with -a/--pass or --askpass).")
@@ -34,8 +36,14 @@ struct ConnectionFlags: ParsableArguments {
   @Flag(help: "Do not verify the nodes' TLS certificates.")
   var insecure = false
 
-  @Option(help: "Seconds to wait for a connection or a reply before giving up on a node.")
-  var timeout: Double = 5
+  @Option(
+    name: .customLong("timeout"),
+    help: "Seconds any single wait may take: a connection, a reply (default 5), or a cluster-wide wait such as a join (default 60).")
+  var timeoutOption: Double?
+
+  /// Seconds for connections and replies.
+  var timeout: Double { timeoutOption ?? 5 }
+  var timeoutGiven: Bool { timeoutOption != nil }
 
   func validate() throws {
     guard timeout > 0, timeout <= 86_400 else {
@@ -57,7 +65,9 @@ struct ConnectionFlags: ParsableArguments {
     let wantsTLS = tls || spec?.tls == true || cacert != nil || cacertdir != nil || cert != nil
     let tlsOptions =
       wantsTLS
-      ? TLSOptions(caCertFile: cacert, caCertDir: cacertdir, certFile: cert, keyFile: key, serverName: sni, insecure: insecure)
+      ? TLSOptions(
+        caCertFile: cacert, caCertDir: cacertdir, certFile: cert, keyFile: key, serverName: sni,
+        insecure: insecure)
       : nil
     return ConnectionOptions(
       user: user ?? spec?.user, password: password, tls: tlsOptions,

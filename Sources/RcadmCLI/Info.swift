@@ -6,7 +6,8 @@ struct Info: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Show each master's slots, keys, memory and replicas (with replication lag).")
 
-  @Argument(help: ArgumentHelp("Any node of the cluster.", valueName: "address"), completion: .custom(knownAddresses))
+  @Argument(
+    help: ArgumentHelp("Any node of the cluster.", valueName: "address"), completion: .custom(knownAddresses))
   var address: [String]
 
   @OptionGroup var output: OutputFlags
@@ -18,22 +19,28 @@ struct Info: AsyncParsableCommand {
     let view = cluster.view
     let masters = view.masters.map { MasterInfo(master: $0, view: view) }
     if output.json {
-      print(JSON.object([
-        ("masters", .array(masters.map(\.json))),
-        ("totals", .object([
-          ("masters", .int(masters.count)),
-          ("replicas", .int(view.replicas.count)),
-          ("keys", .int(masters.compactMap(\.master.keys).reduce(0, +))),
-          ("slots", .int(masters.map(\.master.entry.slots.count).reduce(0, +))),
-          ("used_memory", .int(masters.compactMap(\.usedMemory).reduce(0, +))),
-        ])),
-      ]).render())
+      print(
+        JSON.object([
+          ("masters", .array(masters.map(\.json))),
+          (
+            "totals",
+            .object([
+              ("masters", .int(masters.count)),
+              ("replicas", .int(view.replicas.count)),
+              ("keys", .int(masters.compactMap(\.master.keys).reduce(0, +))),
+              ("slots", .int(masters.map(\.master.entry.slots.count).reduce(0, +))),
+              ("used_memory", .int(masters.compactMap(\.usedMemory).reduce(0, +))),
+            ])
+          ),
+        ]).render())
       return
     }
     for m in masters { print(m.text) }
     let keys = masters.compactMap(\.master.keys).reduce(0, +)
     let slots = masters.map(\.master.entry.slots.count).reduce(0, +)
-    print("[OK] \(keys) keys in \(masters.count) masters, \(view.replicas.count) replicas, \(slots) slots assigned.")
+    print(
+      "[OK] \(keys) keys in \(masters.count) masters, \(view.replicas.count) replicas, \(slots) slots assigned."
+    )
     print(String(format2: Double(keys) / 16384.0) + " keys per slot on average.")
   }
 }
@@ -68,7 +75,8 @@ struct MasterInfo {
   var usedMemory: Int? { Int(master.info["used_memory"] ?? "") }
 
   var text: String {
-    var s = "\(master.label) (\(master.shortId)) -> \(master.keys.map(String.init) ?? "?") keys | \(master.entry.slots.count) slots | \(replicas.count) replicas | \(master.info["used_memory_human"] ?? "?") used"
+    var s =
+      "\(master.label) (\(master.shortId)) -> \(master.keys.map(String.init) ?? "?") keys | \(master.entry.slots.count) slots | \(replicas.count) replicas | \(master.info["used_memory_human"] ?? "?") used"
     if !master.isReachable { s += "  " + Terminal.err("[unreachable]") }
     s += "\n   slots: \(master.entry.slots.rangesDescription)"
     for r in replicas {
@@ -89,16 +97,20 @@ struct MasterInfo {
       ("keys", .optional(master.keys)),
       ("used_memory", .optional(usedMemory)),
       ("reachable", .bool(master.isReachable)),
-      ("replicas", .array(replicas.map { r in
-        .object([
-          ("id", .string(r.node.id)),
-          ("address", .optional(r.node.address?.description)),
-          ("offset", .optional(r.offset)),
-          ("lag_seconds", .optional(r.lagSeconds)),
-          ("bytes_behind", .optional(r.bytesBehind)),
-          ("link_up", r.linkUp.map(JSON.bool) ?? .null),
-        ])
-      })),
+      (
+        "replicas",
+        .array(
+          replicas.map { r in
+            .object([
+              ("id", .string(r.node.id)),
+              ("address", .optional(r.node.address?.description)),
+              ("offset", .optional(r.offset)),
+              ("lag_seconds", .optional(r.lagSeconds)),
+              ("bytes_behind", .optional(r.bytesBehind)),
+              ("link_up", r.linkUp.map(JSON.bool) ?? .null),
+            ])
+          })
+      ),
     ])
   }
 }

@@ -11,14 +11,16 @@ struct Sandbox: AsyncParsableCommand {
     subcommands: [Up.self, Down.self, Status.self])
 
   struct Location: ParsableArguments {
-    @Option(help: "Directory holding the nodes' files (default /tmp/rcadm-sandbox-<uid>).", completion: .directory)
+    @Option(
+      help: "Directory holding the nodes' files (default /tmp/rcadm-sandbox-<uid>).", completion: .directory)
     var dir: String?
 
     var layout: SandboxLayout { SandboxLayout(directory: dir ?? SandboxLayout.defaultDirectory) }
   }
 
   struct Up: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Start N empty nodes on consecutive loopback ports.")
+    static let configuration = CommandConfiguration(
+      abstract: "Start N empty nodes on consecutive loopback ports.")
 
     @Option(help: "How many nodes to start.")
     var nodes = 6
@@ -36,9 +38,12 @@ struct Sandbox: AsyncParsableCommand {
     @OptionGroup var output: OutputFlags
 
     func validate() throws {
-      guard (1...500).contains(nodes) else { throw ValidationError("--nodes must be between 1 and 500 (got \(nodes))") }
+      guard (1...500).contains(nodes) else {
+        throw ValidationError("--nodes must be between 1 and 500 (got \(nodes))")
+      }
       guard basePort >= 1, basePort + nodes - 1 + 10000 <= 65535 else {
-        throw ValidationError("--base-port \(basePort): every port and its bus port (+10000) must stay below 65536")
+        throw ValidationError(
+          "--base-port \(basePort): every port and its bus port (+10000) must stay below 65536")
       }
       guard host.hasPrefix("127.") || host == "localhost" || host == "::1" else {
         throw ValidationError("--host must be a loopback address (127.x.x.x), got \(host)")
@@ -48,22 +53,27 @@ struct Sandbox: AsyncParsableCommand {
     func run() async throws {
       let sandbox: ClusterAdmin.Sandbox
       do {
-        sandbox = ClusterAdmin.Sandbox(layout: location.layout, redisServer: try ClusterAdmin.Sandbox.locateServer(redisServer), host: host)
+        sandbox = ClusterAdmin.Sandbox(
+          layout: location.layout, redisServer: try ClusterAdmin.Sandbox.locateServer(redisServer), host: host
+        )
       } catch let e as SandboxError {
         throw RcadmError.usage(e.description)
       }
-      let connector = try RedisConnector(options: ConnectionOptions(connectTimeout: .seconds(1), commandTimeout: .seconds(2)))
+      let connector = try RedisConnector(
+        options: ConnectionOptions(connectTimeout: .seconds(1), commandTimeout: .seconds(2)))
       let addresses: [NodeAddress]
       do {
-        addresses = try await sandbox.up(count: nodes, basePort: basePort, timeout: .seconds(10), connector: connector)
+        addresses = try await sandbox.up(
+          count: nodes, basePort: basePort, timeout: .seconds(10), connector: connector)
       } catch let e as SandboxError {
         throw RcadmError.usage(e.description)
       }
       if output.json {
-        print(JSON.object([
-          ("directory", .string(location.layout.directory)),
-          ("nodes", .array(addresses.map { .string($0.description) })),
-        ]).render())
+        print(
+          JSON.object([
+            ("directory", .string(location.layout.directory)),
+            ("nodes", .array(addresses.map { .string($0.description) })),
+          ]).render())
       } else {
         print("Started \(addresses.count) nodes in \(location.layout.directory):")
         print(addresses.map(\.description).joined(separator: " "))
@@ -72,7 +82,8 @@ struct Sandbox: AsyncParsableCommand {
   }
 
   struct Down: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Stop the sandbox's nodes and delete their files.")
+    static let configuration = CommandConfiguration(
+      abstract: "Stop the sandbox's nodes and delete their files.")
 
     @Flag(help: "Keep the directory (logs, nodes.conf) after stopping.")
     var keep = false
@@ -95,7 +106,8 @@ struct Sandbox: AsyncParsableCommand {
   }
 
   struct Status: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List the sandbox's nodes and whether they run.")
+    static let configuration = CommandConfiguration(
+      abstract: "List the sandbox's nodes and whether they run.")
 
     @OptionGroup var location: Location
     @OptionGroup var output: OutputFlags
@@ -103,17 +115,27 @@ struct Sandbox: AsyncParsableCommand {
     func run() async throws {
       let nodes = location.layout.nodes()
       if output.json {
-        print(JSON.object([
-          ("directory", .string(location.layout.directory)),
-          ("nodes", .array(nodes.map { n in
-            .object([("address", .string(n.address.description)), ("pid", n.pid.map { .int(Int($0)) } ?? .null), ("running", .bool(n.running))])
-          })),
-        ]).render())
+        print(
+          JSON.object([
+            ("directory", .string(location.layout.directory)),
+            (
+              "nodes",
+              .array(
+                nodes.map { n in
+                  .object([
+                    ("address", .string(n.address.description)),
+                    ("pid", n.pid.map { .int(Int($0)) } ?? .null), ("running", .bool(n.running)),
+                  ])
+                })
+            ),
+          ]).render())
       } else if nodes.isEmpty {
         print("No sandbox in \(location.layout.directory). Start one with 'rcadm sandbox up'.")
       } else {
         for n in nodes {
-          print("\(n.address)  \(n.running ? Terminal.ok("running") : Terminal.err("stopped"))  pid \(n.pid.map(String.init) ?? "-")")
+          print(
+            "\(n.address)  \(n.running ? Terminal.ok("running") : Terminal.err("stopped"))  pid \(n.pid.map(String.init) ?? "-")"
+          )
         }
       }
       if nodes.contains(where: { !$0.running }) { throw ExitCode(1) }

@@ -83,7 +83,10 @@ final class RESPClientHandler: ChannelDuplexHandler {
         let first = buf.getInteger(at: buf.readerIndex, as: UInt8.self) ?? 0
         // A TLS record (handshake 0x16 or alert 0x15) means the port speaks TLS.
         let hint = (first == 0x15 || first == 0x16) ? " The port answers with TLS: add --tls." : ""
-        fail(context: context, ConnectionError(.protocolViolation, node: node, "\(node) sent bytes that are not RESP: \(error).\(hint)"))
+        fail(
+          context: context,
+          ConnectionError(
+            .protocolViolation, node: node, "\(node) sent bytes that are not RESP: \(error).\(hint)"))
         return
       }
       guard let (value, consumed) = decoded else { break }
@@ -92,7 +95,9 @@ final class RESPClientHandler: ChannelDuplexHandler {
       // RESP3 push messages (pub/sub, invalidation) arrive out of band: no command waits for them.
       if case .push = value.unwrapped { continue }
       guard let reply = pending.popFirst() else {
-        fail(context: context, ConnectionError(.protocolViolation, node: node, "\(node) sent a reply to no command"))
+        fail(
+          context: context,
+          ConnectionError(.protocolViolation, node: node, "\(node) sent a reply to no command"))
         return
       }
       reply.promise.succeed(value)
@@ -118,13 +123,16 @@ final class RESPClientHandler: ChannelDuplexHandler {
 
   func errorCaught(context: ChannelHandlerContext, error: any Error) {
     let text = String(describing: error)
-    if text.contains("SSL") || text.contains("TLS") || text.contains("handshake") || text.contains("Certificate")
+    if text.contains("SSL") || text.contains("TLS") || text.contains("handshake")
+      || text.contains("Certificate")
       || text.contains("CERTIFICATE")
     {
       fail(context: context, ConnectionError(.tls, node: node, "TLS with \(node) failed: \(tlsReason(text))"))
     } else {
       let reason = text.contains("errno: 104") ? "connection reset by the node" : text
-      fail(context: context, ConnectionError(.closed, node: node, "connection to \(node) failed: \(reason)\(firstReplyHint)"))
+      fail(
+        context: context,
+        ConnectionError(.closed, node: node, "connection to \(node) failed: \(reason)\(firstReplyHint)"))
     }
   }
 
@@ -132,7 +140,9 @@ final class RESPClientHandler: ChannelDuplexHandler {
     if text.contains("CERTIFICATE_VERIFY_FAILED") {
       return "its certificate is not trusted (give the CA with --cacert or --cacertdir, or --insecure)"
     }
-    if text.contains("WRONG_VERSION_NUMBER") || text.contains("uncleanShutdown") || text.contains("PACKET_LENGTH") {
+    if text.contains("WRONG_VERSION_NUMBER") || text.contains("uncleanShutdown")
+      || text.contains("PACKET_LENGTH")
+    {
       return "the port does not speak TLS (drop --tls?)"
     }
     if text.contains("hostname") || text.contains("Hostname") {
@@ -154,7 +164,10 @@ final class RESPClientHandler: ChannelDuplexHandler {
       if self.usesTLS && !self.tlsReady {
         self.fail(
           context: context,
-          ConnectionError(.tls, node: self.node, "TLS with \(self.node) failed: no TLS handshake before \(head.label); the port does not speak TLS (drop --tls?)"))
+          ConnectionError(
+            .tls, node: self.node,
+            "TLS with \(self.node) failed: no TLS handshake before \(head.label); the port does not speak TLS (drop --tls?)"
+          ))
         return
       }
       self.fail(

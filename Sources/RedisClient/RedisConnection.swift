@@ -34,7 +34,9 @@ public final class RedisConnection: NodeSession {
     let node = address
     // A closed channel drops writes before they reach the handler: fail the replies here too.
     channel.writeAndFlush(RESPRequest(payload: payload, replies: replies)).whenFailure { error in
-      let closed = (error as? ConnectionError) ?? ConnectionError(.closed, node: node, "the connection to \(node) is closed")
+      let closed =
+        (error as? ConnectionError)
+        ?? ConnectionError(.closed, node: node, "the connection to \(node) is closed")
       for r in replies { r.promise.fail(closed) }
     }
     var out: [RESPValue] = []
@@ -51,7 +53,9 @@ public final class RedisConnection: NodeSession {
   static func label(_ command: [[UInt8]]) -> String {
     guard let first = command.first else { return "an empty command" }
     let name = String(decoding: first, as: UTF8.self).uppercased()
-    let containers: Set<String> = ["CLUSTER", "CONFIG", "CLIENT", "FUNCTION", "MEMORY", "OBJECT", "ACL", "DEBUG"]
+    let containers: Set<String> = [
+      "CLUSTER", "CONFIG", "CLIENT", "FUNCTION", "MEMORY", "OBJECT", "ACL", "DEBUG",
+    ]
     if containers.contains(name), command.count > 1 {
       return name + " " + String(decoding: command[1], as: UTF8.self).uppercased()
     }
@@ -152,15 +156,22 @@ public struct RedisConnector: NodeConnector {
     return try await RedisConnection.start(on: channel, address: address, options: options)
   }
 
-  static func describeConnectFailure(_ error: any Error, address: NodeAddress, timeout: Duration) -> ConnectionError {
+  static func describeConnectFailure(_ error: any Error, address: NodeAddress, timeout: Duration)
+    -> ConnectionError
+  {
     let text = String(describing: error)
     if text.contains("connectTimeout") || text.contains("timed out") {
-      return ConnectionError(.timeout, node: address, "could not connect to \(address) within \(timeout.shortDescription)")
+      return ConnectionError(
+        .timeout, node: address, "could not connect to \(address) within \(timeout.shortDescription)")
     }
     if text.contains("errno: 111") || text.contains("Connection refused") {
-      return ConnectionError(.refused, node: address, "could not connect to \(address): connection refused (is redis-server running there?)")
+      return ConnectionError(
+        .refused, node: address,
+        "could not connect to \(address): connection refused (is redis-server running there?)")
     }
-    if text.contains("resolve") || text.contains("NXDOMAIN") || text.contains("getaddrinfo") || text.contains("lookup") {
+    if text.contains("resolve") || text.contains("NXDOMAIN") || text.contains("getaddrinfo")
+      || text.contains("lookup")
+    {
       return ConnectionError(.unreachable, node: address, "could not resolve host '\(address.host)'")
     }
     if text.contains("errno: 113") || text.contains("errno: 101") {

@@ -20,11 +20,15 @@ enum TLSSupport {
       }
       if let dir = tls.caCertDir {
         for file in try pemFiles(in: dir) { roots += (try? NIOSSLCertificate.fromPEMFile(file)) ?? [] }
-        if roots.isEmpty { throw ConnectionError(.tls, node: nil, "--cacertdir \(dir) holds no PEM certificates") }
+        if roots.isEmpty {
+          throw ConnectionError(.tls, node: nil, "--cacertdir \(dir) holds no PEM certificates")
+        }
       }
       if !roots.isEmpty { config.trustRoots = .certificates(roots) }
       if let cert = tls.certFile {
-        config.certificateChain = try NIOSSLCertificate.fromPEMFile(try readable(cert, "--cert")).map { .certificate($0) }
+        config.certificateChain = try NIOSSLCertificate.fromPEMFile(try readable(cert, "--cert")).map {
+          .certificate($0)
+        }
         guard let key = tls.keyFile else {
           throw ConnectionError(.tls, node: nil, "--cert needs --key with the matching private key")
         }
@@ -55,7 +59,9 @@ enum TLSSupport {
       let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
         String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
       }
-      if name.hasSuffix(".pem") || name.hasSuffix(".crt") || name.hasSuffix(".0") { files.append(dir + "/" + name) }
+      if name.hasSuffix(".pem") || name.hasSuffix(".crt") || name.hasSuffix(".0") {
+        files.append(dir + "/" + name)
+      }
     }
     return files.sorted()
   }

@@ -29,9 +29,13 @@ public final class FakeServer: @unchecked Sendable {
     addr.sin_port = 0
     inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr)
     let bound = withUnsafePointer(to: &addr) {
-      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+        bind(listener, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+      }
     }
-    guard bound == 0, listen(listener, 16) == 0 else { throw TestClusterError("fake server: bind/listen failed") }
+    guard bound == 0, listen(listener, 16) == 0 else {
+      throw TestClusterError("fake server: bind/listen failed")
+    }
     var len = socklen_t(MemoryLayout<sockaddr_in>.size)
     withUnsafeMutablePointer(to: &addr) {
       $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { _ = getsockname(listener, $0, &len) }

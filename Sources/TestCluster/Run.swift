@@ -7,7 +7,9 @@ public struct RunResult: Sendable, CustomStringConvertible {
   public var stderr: String
   public var timedOut: Bool
 
-  public var description: String { "exit \(status)\(timedOut ? " (timed out)" : "")\n--- stdout\n\(stdout)\n--- stderr\n\(stderr)" }
+  public var description: String {
+    "exit \(status)\(timedOut ? " (timed out)" : "")\n--- stdout\n\(stdout)\n--- stderr\n\(stderr)"
+  }
 }
 
 /// Runs programs for tests: rcadm itself, redis-cli, python oracles.

@@ -16,17 +16,26 @@ public struct TestCerts: Sendable {
       let ext = dir + "/san.ext"
       try "subjectAltName=IP:127.0.0.1,DNS:localhost\n".write(toFile: ext, atomically: true, encoding: .utf8)
       let steps: [[String]] = [
-        ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=rcadm test CA",
-         "-keyout", "\(dir)/ca.key", "-out", "\(dir)/ca.crt"],
-        ["req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost", "-keyout", "\(dir)/server.key", "-out", "\(dir)/server.csr"],
-        ["x509", "-req", "-in", "\(dir)/server.csr", "-CA", "\(dir)/ca.crt", "-CAkey", "\(dir)/ca.key", "-CAcreateserial",
-         "-days", "2", "-extfile", ext, "-out", "\(dir)/server.crt"],
+        [
+          "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=rcadm test CA",
+          "-keyout", "\(dir)/ca.key", "-out", "\(dir)/ca.crt",
+        ],
+        [
+          "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost", "-keyout", "\(dir)/server.key",
+          "-out", "\(dir)/server.csr",
+        ],
+        [
+          "x509", "-req", "-in", "\(dir)/server.csr", "-CA", "\(dir)/ca.crt", "-CAkey", "\(dir)/ca.key",
+          "-CAcreateserial",
+          "-days", "2", "-extfile", ext, "-out", "\(dir)/server.crt",
+        ],
       ]
       for args in steps {
         let r = try Run.program("openssl", args, timeout: 60)
         guard r.status == 0 else { throw TestClusterError("openssl \(args[0]) failed: \(r)") }
       }
-      let certs = TestCerts(ca: "\(dir)/ca.crt", serverCert: "\(dir)/server.crt", serverKey: "\(dir)/server.key", directory: dir)
+      let certs = TestCerts(
+        ca: "\(dir)/ca.crt", serverCert: "\(dir)/server.crt", serverKey: "\(dir)/server.key", directory: dir)
       cached = certs
       return certs
     }

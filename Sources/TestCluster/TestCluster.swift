@@ -85,15 +85,18 @@ public final class TestCluster: @unchecked Sendable {
         ]
         if let tls = options.tls {
           args += [
-            "--port", "0", "--tls-port", String(port), "--tls-cert-file", tls.serverCert, "--tls-key-file", tls.serverKey,
-            "--tls-ca-cert-file", tls.ca, "--tls-auth-clients", "no", "--tls-cluster", "yes", "--tls-replication", "yes",
+            "--port", "0", "--tls-port", String(port), "--tls-cert-file", tls.serverCert, "--tls-key-file",
+            tls.serverKey,
+            "--tls-ca-cert-file", tls.ca, "--tls-auth-clients", "no", "--tls-cluster", "yes",
+            "--tls-replication", "yes",
           ]
         } else {
           args += ["--port", String(port)]
         }
         if options.clusterEnabled {
           args += [
-            "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "2000",
+            "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout",
+            "2000",
             "--bind-source-addr", host,
           ]
           if options.customBusPort { args += ["--cluster-port", String(busPort)] }
@@ -106,7 +109,9 @@ public final class TestCluster: @unchecked Sendable {
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        servers.append(TestServer(address: NodeAddress(host: host, port: port), busPort: busPort, directory: dir, process: process))
+        servers.append(
+          TestServer(
+            address: NodeAddress(host: host, port: port), busPort: busPort, directory: dir, process: process))
         Reaper.shared.track(process.processIdentifier)
       }
       let cluster = TestCluster(servers: servers, root: root)
@@ -131,14 +136,17 @@ public final class TestCluster: @unchecked Sendable {
         {
           break
         }
-        if Date() > deadline { throw TestClusterError("redis-server on \(s.address) did not answer PING within 15 s") }
+        if Date() > deadline {
+          throw TestClusterError("redis-server on \(s.address) did not answer PING within 15 s")
+        }
         try await Task.sleep(for: .milliseconds(10))
       }
     }
   }
 
   static func ping(_ address: NodeAddress, _ options: ServerOptions) async throws -> Bool {
-    var o = ConnectionOptions(password: options.password, connectTimeout: .seconds(1), commandTimeout: .seconds(2))
+    var o = ConnectionOptions(
+      password: options.password, connectTimeout: .seconds(1), commandTimeout: .seconds(2))
     if let tls = options.tls { o.tls = TLSOptions(caCertFile: tls.ca) }
     let c = try RedisConnector(options: o)
     let s = try await c.open(address)
@@ -154,7 +162,8 @@ public final class TestCluster: @unchecked Sendable {
   }
 
   /// Forms the cluster with `redis-cli --cluster create` (the reference tool) and waits until healthy.
-  public func createWithRedisCli(replicas: Int = 0, nodes: [Int]? = nil, password: String? = nil) async throws {
+  public func createWithRedisCli(replicas: Int = 0, nodes: [Int]? = nil, password: String? = nil) async throws
+  {
     let chosen = (nodes ?? Array(servers.indices)).map { servers[$0].address.description }
     var args = ["--cluster", "create"] + chosen + ["--cluster-replicas", String(replicas), "--cluster-yes"]
     if let password { args += ["-a", password, "--no-auth-warning"] }
@@ -177,7 +186,8 @@ public final class TestCluster: @unchecked Sendable {
       if r.status == 0, try await allStateOK(password: password, nodes: nodes) { return }
       try await Task.sleep(for: .milliseconds(100))
     }
-    throw TestClusterError("cluster did not become healthy within \(timeout) s: \(last.map(String.init(describing:)) ?? "")")
+    throw TestClusterError(
+      "cluster did not become healthy within \(timeout) s: \(last.map(String.init(describing:)) ?? "")")
   }
 
   /// True when every running node (of `nodes`, default all) reports cluster_state:ok and all
@@ -190,7 +200,9 @@ public final class TestCluster: @unchecked Sendable {
       let info = try await session.text("CLUSTER", "INFO")
       let repl = try await session.text("INFO", "replication")
       await session.close()
-      if !info.contains("cluster_state:ok") || !info.contains("cluster_known_nodes:\(members.count)\r") { return false }
+      if !info.contains("cluster_state:ok") || !info.contains("cluster_known_nodes:\(members.count)\r") {
+        return false
+      }
       if repl.contains("role:slave") && !repl.contains("master_link_status:up") { return false }
     }
     return true

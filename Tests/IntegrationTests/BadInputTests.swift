@@ -14,7 +14,10 @@ import Testing
     (["check", "127.0.0.1", "7000", "extra"], "expected one node"),
     (["check", "127.0.0.1:7000", "--timeout", "0"], "--timeout must be a number of seconds above 0"),
     (["check", "127.0.0.1:7000", "--replicas=-1"], "--replicas must be 0 or more"),
-    (["check", "127.0.0.1:7000", "--cacert", "/nonexistent.pem"], "--cacert /nonexistent.pem: file not found or not readable"),
+    (
+      ["check", "127.0.0.1:7000", "--cacert", "/nonexistent.pem"],
+      "--cacert /nonexistent.pem: file not found or not readable"
+    ),
     (["check", "127.0.0.1:7000", "--no-such-flag"], "Unknown option '--no-such-flag'"),
     (["call", "127.0.0.1:7000"], "give the command to run after --"),
     (["call", "127.0.0.1:7000", "--masters-only", "--replicas-only", "--", "PING"], "exclude each other"),
@@ -32,7 +35,10 @@ import Testing
     let port = try closedPort()
     let r = try Run.rcadm(["check", "127.0.0.1:\(port)", "--json"])
     #expect(r.status == 2)
-    #expect(r.stderr.contains("cannot read the cluster from 127.0.0.1:\(port): could not connect to 127.0.0.1:\(port): connection refused"))
+    #expect(
+      r.stderr.contains(
+        "cannot read the cluster from 127.0.0.1:\(port): could not connect to 127.0.0.1:\(port): connection refused"
+      ))
     #expect(r.stdout.isEmpty)
   }
 
@@ -56,7 +62,9 @@ import Testing
       #expect(try Run.rcadm(["check", "redis://right@\(seed)"]).status == 0)
       #expect(try Run.rcadm(["check", "redis://default:right@\(seed)"]).status == 0)
       // An ACL user that may not run CLUSTER commands.
-      for i in 0..<3 { try await call(c, i, "ACL", "SETUSER", "viewer", "on", ">viewerpw", "+ping", password: "right") }
+      for i in 0..<3 {
+        try await call(c, i, "ACL", "SETUSER", "viewer", "on", ">viewerpw", "+ping", password: "right")
+      }
       let denied = try Run.rcadm(["check", seed, "--user", "viewer", "-a", "viewerpw"])
       #expect(denied.status == 2)
       #expect(denied.stderr.contains("the user lacks permission for CLUSTER NODES"), "\(denied)")
@@ -80,7 +88,8 @@ import Testing
     try await withTestCluster(3, options: tlsOptions) { c in
       // A TLS cluster checks clean over TLS; redis-cli formed it over TLS too.
       let create = try Run.program(
-        "redis-cli", ["--tls", "--cacert", certs.ca, "--cluster", "create"] + c.addressStrings + ["--cluster-yes"])
+        "redis-cli",
+        ["--tls", "--cacert", certs.ca, "--cluster", "create"] + c.addressStrings + ["--cluster-yes"])
       #expect(create.status == 0, "\(create)")
       try await eventually("TLS cluster healthy") {
         try Run.rcadm(["check", c.addressStrings[0], "--cacert", certs.ca]).status == 0

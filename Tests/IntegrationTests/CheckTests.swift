@@ -67,7 +67,8 @@ import Testing
       #expect(uncovered.first?["slots"] as? String == "200-202,9000")
       #expect((uncovered.first?["message"] as? String)?.hasPrefix("4 of 16384 slots have no owner") == true)
       try await eventually("cluster_state fail") {
-        findingCodes(try parseJSON(try Run.rcadm(["check", c.addressStrings[1], "--json"]).stdout)).contains("cluster_state_not_ok")
+        findingCodes(try parseJSON(try Run.rcadm(["check", c.addressStrings[1], "--json"]).stdout)).contains(
+          "cluster_state_not_ok")
       }
       #expect(try Run.program("redis-cli", ["--cluster", "check", c.addressStrings[1]]).status != 0)
     }
@@ -90,7 +91,8 @@ import Testing
       #expect(!findingCodes(doc).contains("slots_uncovered"))
       // After node-timeout (2 s here) the others flag it failed, and the cluster goes down.
       try await eventually("node flagged fail") {
-        let codes = findingCodes(try parseJSON(try Run.rcadm(["check", c.addressStrings[0], "--json"]).stdout))
+        let codes = findingCodes(
+          try parseJSON(try Run.rcadm(["check", c.addressStrings[0], "--json"]).stdout))
         return codes.contains("node_failed") && codes.contains("cluster_state_not_ok")
       }
     }
@@ -104,8 +106,10 @@ import Testing
       for (replica, master) in [(3, 0), (4, 2), (5, 1)] {
         let r = try Run.program(
           "redis-cli",
-          ["--cluster", "add-node", c.addressStrings[replica], c.addressStrings[0], "--cluster-slave",
-           "--cluster-master-id", try await nodeId(c, master)])
+          [
+            "--cluster", "add-node", c.addressStrings[replica], c.addressStrings[0], "--cluster-slave",
+            "--cluster-master-id", try await nodeId(c, master),
+          ])
         #expect(r.status == 0, "\(r)")
       }
       try await c.waitForRedisCliCheck(c.addresses[0])

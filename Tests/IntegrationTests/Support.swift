@@ -41,7 +41,9 @@ func owner(of slot: Int, in cluster: TestCluster) async throws -> Int {
 
 /// Runs a command on node i and requires success.
 @discardableResult
-func call(_ cluster: TestCluster, _ i: Int, _ args: String..., password: String? = nil) async throws -> RESPValue {
+func call(_ cluster: TestCluster, _ i: Int, _ args: String..., password: String? = nil) async throws
+  -> RESPValue
+{
   let s = try await cluster.session(i, password: password)
   defer { Task { await s.close() } }
   return try await s.call(args)

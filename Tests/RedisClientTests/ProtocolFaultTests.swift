@@ -23,13 +23,16 @@ import Testing
 
   @Test func truncatedReplyThenCloseIsAClosedError() async throws {
     let server = try FakeServer { words in
-      words.first == "HELLO" ? .send(Array("%1\r\n$6\r\nserver\r\n$5\r\nredis\r\n".utf8)) : .sendAndClose(Array("$10\r\nabc".utf8))
+      words.first == "HELLO"
+        ? .send(Array("%1\r\n$6\r\nserver\r\n$5\r\nredis\r\n".utf8)) : .sendAndClose(Array("$10\r\nabc".utf8))
     }
     defer { server.stop() }
     let connection = try await RedisConnector(options: options).open(address(server))
     let error = await #expect(throws: ConnectionError.self) { try await connection.call("GET", "k") }
     #expect(error?.kind == .closed)
-    #expect(error?.detail == "127.0.0.1:\(server.port) closed the connection while GET within 0.4 s was waiting for its reply")
+    #expect(
+      error?.detail
+        == "127.0.0.1:\(server.port) closed the connection while GET within 0.4 s was waiting for its reply")
   }
 
   @Test func silentServerTimesOutNamingTheCommand() async throws {
@@ -75,7 +78,8 @@ import Testing
     let server = try FakeServer { words in
       switch words.first {
       case "HELLO": return .send(Array("-ERR unknown command 'HELLO'\r\n".utf8))
-      case "AUTH": return .send(Array((words == ["AUTH", "s3cret"] ? "+OK\r\n" : "-ERR invalid password\r\n").utf8))
+      case "AUTH":
+        return .send(Array((words == ["AUTH", "s3cret"] ? "+OK\r\n" : "-ERR invalid password\r\n").utf8))
       default: return .send(Array("+PONG\r\n".utf8))
       }
     }
@@ -94,7 +98,9 @@ import Testing
 
   @Test func unexpectedReplyWithNoCommandPendingFailsTheConnection() async throws {
     let server = try FakeServer { words in
-      words.first == "HELLO" ? .send(Array("%1\r\n$6\r\nserver\r\n$5\r\nredis\r\n+EXTRA\r\n".utf8)) : .send(Array("+PONG\r\n".utf8))
+      words.first == "HELLO"
+        ? .send(Array("%1\r\n$6\r\nserver\r\n$5\r\nredis\r\n+EXTRA\r\n".utf8))
+        : .send(Array("+PONG\r\n".utf8))
     }
     defer { server.stop() }
     let connection = try? await RedisConnector(options: options).open(address(server))
@@ -112,6 +118,8 @@ import Testing
       _ = try await RedisConnector(options: options).open(NodeAddress(host: "127.0.0.1", port: port))
     }
     #expect(error?.kind == .refused)
-    #expect(error?.detail == "could not connect to 127.0.0.1:\(port): connection refused (is redis-server running there?)")
+    #expect(
+      error?.detail
+        == "could not connect to 127.0.0.1:\(port): connection refused (is redis-server running there?)")
   }
 }

@@ -7,7 +7,12 @@ import Testing
 /// The client against a real redis-server.
 @Suite struct RealServerTests {
   @Test func helloNegotiatesRESP3AndPipelines() async throws {
-    try await withTestCluster(1, options: { var o = ServerOptions(); o.clusterEnabled = false; return o }()) { nodes in
+    try await withTestCluster(
+      1,
+      options: {
+        var o = ServerOptions(); o.clusterEnabled = false; return o
+      }()
+    ) { nodes in
       let c = try await nodes.session(0)
       defer { Task { await c.close() } }
       #expect(c.protocolVersion == 3)
@@ -38,20 +43,24 @@ import Testing
       let admin = try await nodes.session(0, password: "pw1")
       try await admin.call("ACL", "SETUSER", "alice", "on", ">alicepw", "+ping", "+get", "~*")
       await admin.close()
-      let alice = try await RedisConnector(options: ConnectionOptions(user: "alice", password: "alicepw")).open(nodes[0].address)
+      let alice = try await RedisConnector(options: ConnectionOptions(user: "alice", password: "alicepw"))
+        .open(nodes[0].address)
       #expect(try await alice.call("PING") == .simpleString("PONG"))
       let denied = await #expect(throws: ServerError.self) { try await alice.call("SET", "k", "v") }
       #expect(denied?.code == "NOPERM")
       await alice.close()
       let wrong = await #expect(throws: ConnectionError.self) {
-        _ = try await RedisConnector(options: ConnectionOptions(user: "alice", password: "nope")).open(nodes[0].address)
+        _ = try await RedisConnector(options: ConnectionOptions(user: "alice", password: "nope")).open(
+          nodes[0].address)
       }
       #expect(wrong?.kind == .auth)
       #expect(wrong?.detail.contains("rejected the password for user 'alice'") == true)
       let missing = await #expect(throws: ConnectionError.self) {
         _ = try await RedisConnector(options: ConnectionOptions()).open(nodes[0].address)
       }
-      #expect(missing?.detail == "\(nodes[0].address) requires a password: pass -a/--pass, --askpass, or set REDISCLI_AUTH")
+      #expect(
+        missing?.detail
+          == "\(nodes[0].address) requires a password: pass -a/--pass, --askpass, or set REDISCLI_AUTH")
     }
   }
 
@@ -61,12 +70,16 @@ import Testing
     options.clusterEnabled = false
     options.tls = certs
     try await withTestCluster(1, options: options) { nodes in
-      let good = try await RedisConnector(options: ConnectionOptions(tls: TLSOptions(caCertFile: certs.ca))).open(nodes[0].address)
+      let good = try await RedisConnector(options: ConnectionOptions(tls: TLSOptions(caCertFile: certs.ca)))
+        .open(nodes[0].address)
       #expect(try await good.call("PING") == .simpleString("PONG"))
       await good.close()
-      let dirTrust = try await RedisConnector(options: ConnectionOptions(tls: TLSOptions(caCertDir: certs.directory))).open(nodes[0].address)
+      let dirTrust = try await RedisConnector(
+        options: ConnectionOptions(tls: TLSOptions(caCertDir: certs.directory))
+      ).open(nodes[0].address)
       await dirTrust.close()
-      let insecure = try await RedisConnector(options: ConnectionOptions(tls: TLSOptions(insecure: true))).open(nodes[0].address)
+      let insecure = try await RedisConnector(options: ConnectionOptions(tls: TLSOptions(insecure: true)))
+        .open(nodes[0].address)
       await insecure.close()
       let untrusted = await #expect(throws: ConnectionError.self) {
         _ = try await RedisConnector(options: ConnectionOptions(tls: TLSOptions())).open(nodes[0].address)
@@ -75,7 +88,8 @@ import Testing
       #expect(untrusted?.detail.contains("not trusted") == true)
       // Plaintext to a TLS port.
       let plain = await #expect(throws: ConnectionError.self) {
-        _ = try await RedisConnector(options: ConnectionOptions(connectTimeout: .seconds(2))).open(nodes[0].address)
+        _ = try await RedisConnector(options: ConnectionOptions(connectTimeout: .seconds(2))).open(
+          nodes[0].address)
       }
       #expect(plain?.detail.contains("--tls") == true, "\(String(describing: plain))")
     }
@@ -87,7 +101,9 @@ import Testing
     options.clusterEnabled = false
     try await withTestCluster(1, options: options) { nodes in
       let error = await #expect(throws: ConnectionError.self) {
-        _ = try await RedisConnector(options: ConnectionOptions(tls: TLSOptions(caCertFile: certs.ca), connectTimeout: .seconds(1))).open(nodes[0].address)
+        _ = try await RedisConnector(
+          options: ConnectionOptions(tls: TLSOptions(caCertFile: certs.ca), connectTimeout: .seconds(1))
+        ).open(nodes[0].address)
       }
       #expect(error?.kind == .tls)
       #expect(error?.detail.contains("does not speak TLS") == true)

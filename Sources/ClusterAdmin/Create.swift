@@ -1,0 +1,161 @@
+import ClusterKit
+import RESP
+import SlotPlanner
+
+/// Nodes that cannot form a cluster, all listed at once; nothing was changed.
+public struct ValidationProblems: Error, Sendable, CustomStringConvertible {
+  public var problems: [String]
+  public init(_ problems: [String]) { self.problems = problems }
+  public var description: String {
+    problems.count == 1 ? problems[0] : "\(problems.count) problems:\n" + problems.map { "  - \($0)" }.joined(separator: "\n")
+  }
+}
+
+/// A step of an operation that failed after changes were made.
+public struct OperationError: Error, Sendable, CustomStringConvertible {
+  public var description: String
+  public init(_ description: String) { self.description = description }
+}
+
+/// A validated create: every node probed and empty, and the plan computed.
+public struct PreparedCreate: Sendable {
+  public var plan: CreatePlan
+  /// Probed nodes by the address the user gave.
+  public var nodes: [NodeAddress: ProbedNode]
+
+  public func node(_ p: PlannerNode) -> ProbedNode { nodes[p.address]! }
+
+  public func closeAll() async {
+    for n in nodes.values { await n.session.close() }
+  }
+}
+
+/// `create`: validate all nodes, plan, then assign slots, epochs, MEET, REPLICATE, and wait.
+public enum ClusterCreate {
+  /// Probes every node and plans the cluster; throws `ValidationProblems` naming every bad node.
+  public static func prepare(
+    _ addresses: [NodeAddress], replicas: Int, connector: any NodeConnector,
+    domain: @escaping @Sendable (ProbedNode) -> String = { $0.ip }
+  ) async throws -> PreparedCreate {
+    var problems: [String] = []
+    var seen: [NodeAddress: Int] = [:]
+    for a in addresses { seen[a, default: 0] += 1 }
+    for (a, n) in seen.sorted(by: { $0.key < $1.key }) where n > 1 { problems.append("\(a) is listed \(n) times") }
+    let unique = addresses.reduce(into: [NodeAddress]()) { if !$0.contains($1) { $0.append($1) } }
+    let probed = await NodeProbe.probe(unique, connector: connector)
+    var nodes: [NodeAddress: ProbedNode] = [:]
+    for r in probed {
+      switch r {
+      case .success(let n):
+        nodes[n.given] = n
+        if let why = n.notEmptyReason { problems.append("\(n.given): \(why)") }
+      case .failure(let f): problems.append("\(f.address): \(f.reason)")
+      }
+    }
+    // Two spellings of one node (localhost:7000 and 127.0.0.1:7000) share an id.
+    let byId = Dictionary(grouping: nodes.values.filter { !$0.id.isEmpty }, by: \.id)
+    for (id, same) in byId.sorted(by: { $0.key < $1.key }) where same.count > 1 {
+      problems.append("\(same.map(\.given.description).sorted().joined(separator: " and ")) are the same node (id \(id.prefix(8)))")
+    }
+    let plannerNodes = unique.compactMap { a in nodes[a].map { PlannerNode(address: a, domain: domain($0)) } }
+    var plan: CreatePlan?
+    do {
+      plan = try CreatePlanner.plan(nodes: plannerNodes, replicas: replicas)
+    } catch {
+      problems.append(error.description)
+    }
+    let prepared = PreparedCreate(plan: plan ?? CreatePlan(masters: [], replicas: []), nodes: nodes)
+    if !problems.isEmpty || plan == nil {
+      await prepared.closeAll()
+      throw ValidationProblems(problems)
+    }
+    return prepared
+  }
+
+  /// Applies a prepared plan. Every wait is bounded by `timeout` and names what did not happen.
+  public static func apply(_ p: PreparedCreate, timeout: Duration, log: @Sendable (String) -> Void) async throws {
+    let clock = ContinuousClock()
+    let start = clock.now
+    let masters = p.plan.masters.map { p.node($0.node) }
+    let all = masters + p.plan.replicas.map { p.node($0.node) }
+
+    log("Assigning slots to \(masters.count) masters")
+    try await forEach(zip(masters, p.plan.masters).map { ($0, $1.slots) }) { node, range in
+      let reply = try await node.session.pipeline([["CLUSTER", "ADDSLOTSRANGE", String(range.lower), String(range.upper)]])[0]
+      guard let message = reply.errorMessage else { return }
+      // Redis 6 has no ADDSLOTSRANGE: list the slots instead.
+      guard message.lowercased().contains("unknown subcommand") else {
+        throw OperationError("assigning slots \(range) to \(node.given) failed: \(message)")
+      }
+      try await node.session.call(["CLUSTER", "ADDSLOTS"] + (range.lower...range.upper).map(String.init))
+    }
+
+    // Distinct epochs settle slot ownership at once instead of through collision handling.
+    try await forEach(Array(all.enumerated())) { i, node in
+      let reply = try await node.session.pipeline([["CLUSTER", "SET-CONFIG-EPOCH", String(i + 1)]])[0]
+      if let message = reply.errorMessage {
+        throw OperationError("setting config epoch \(i + 1) on \(node.given) failed: \(message)")
+      }
+    }
+
+    log("Joining \(all.count) nodes through \(all[0].clusterAddress)")
+    let first = all[0]
+    try await forEach(Array(all.dropFirst())) { node in
+      try await node.session.call("CLUSTER", "MEET", first.ip, String(first.given.port), String(first.busPort))
+    }
+    try await waitForJoin(all, deadline: start + timeout, timeout: timeout)
+    log("All nodes joined after \((clock.now - start).shortText)")
+
+    try await forEach(p.plan.replicas) { r in
+      let node = p.node(r.node)
+      let master = p.node(p.plan.masters[r.masterIndex].node)
+      try await node.session.call("CLUSTER", "REPLICATE", master.id)
+    }
+    try await Convergence.waitUntilAgreed(
+      all.map(\.session), expectedNodes: all.count, deadline: start + timeout, timeout: timeout)
+    log("Cluster formed in \((clock.now - start).shortText)")
+  }
+
+  /// Polls every 20 ms until each node knows every other and none is in handshake.
+  static func waitForJoin(_ nodes: [ProbedNode], deadline: ContinuousClock.Instant, timeout: Duration) async throws {
+    let ids = Set(nodes.map(\.id))
+    while true {
+      let views = await mapConcurrently(nodes, limit: 64) { node -> [ClusterNodeEntry] in
+        guard let text = try? await node.session.text("CLUSTER", "NODES") else { return [] }
+        return (try? ClusterNodesParser.parse(text)) ?? []
+      }
+      var missing: [(ProbedNode, ProbedNode)] = []
+      for (node, view) in zip(nodes, views) {
+        let joined = Set(view.filter { !$0.flags.contains(.handshake) && !$0.flags.contains(.noaddr) }.map(\.id))
+        for other in nodes where other.id != node.id && !joined.contains(other.id) { missing.append((node, other)) }
+      }
+      if missing.isEmpty && views.allSatisfy({ Set($0.map(\.id)).isSuperset(of: ids) }) { return }
+      if ContinuousClock.now > deadline {
+        let lines = missing.prefix(10).map { a, b in
+          "\(a.clusterAddress) has not connected to \(b.clusterAddress) (bus port \(b.busPort))"
+        }
+        throw OperationError(
+          "the nodes did not all join within \(timeout.shortText): \(lines.joined(separator: "; "))\(missing.count > 10 ? "; …" : ""). Check that every node can reach the others' cluster bus ports.")
+      }
+      try await Task.sleep(for: .milliseconds(20))
+    }
+  }
+
+  /// Runs `body` for every item concurrently; the first error wins.
+  static func forEach<T: Sendable>(_ items: [T], _ body: @escaping @Sendable (T) async throws -> Void) async throws {
+    try await withThrowingTaskGroup(of: Void.self) { group in
+      for item in items { group.addTask { try await body(item) } }
+      try await group.waitForAll()
+    }
+  }
+}
+
+extension Duration {
+  /// "0.42 s", "12 s": for progress lines and messages.
+  public var shortText: String {
+    let c = components
+    let s = Double(c.seconds) + Double(c.attoseconds) / 1e18
+    if s >= 10 { return "\(Int(s.rounded())) s" }
+    return "\((s * 100).rounded() / 100) s"
+  }
+}

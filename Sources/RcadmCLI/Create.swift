@@ -1,0 +1,127 @@
+import ArgumentParser
+import ClusterAdmin
+import ClusterKit
+import SlotPlanner
+
+/// `rcadm create`: validate every node, plan with anti-affinity, then form the cluster.
+struct Create: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Form a cluster from empty nodes: balanced slots, replicas placed away from their masters' hosts.",
+    discussion: """
+      Every node must be reachable, cluster-enabled and empty. The plan is printed and confirmed \
+      (--yes to skip); --dry-run only prints it. Waits are bounded by --timeout (default 60 s for the join).
+      """)
+
+  @Argument(help: ArgumentHelp("The nodes: host:port, [ipv6]:port or redis:// URLs.", valueName: "address"),
+    completion: .custom(knownAddresses))
+  var addresses: [String]
+
+  @Option(help: "Replicas per master.")
+  var replicas = 0
+
+  @OptionGroup var mutation: MutationFlags
+  @OptionGroup var output: OutputFlags
+  @OptionGroup var connection: ConnectionFlags
+
+  func validate() throws {
+    guard replicas >= 0 else { throw ValidationError("--replicas must be 0 or more (got \(replicas))") }
+    guard !addresses.isEmpty else { throw ValidationError("give the nodes to join, e.g. 127.0.0.1:7000 127.0.0.1:7001 127.0.0.1:7002") }
+  }
+
+  func run() async throws {
+    let specs: [NodeSpec]
+    do {
+      specs = try NodeSpec.parseList(addresses)
+    } catch {
+      throw RcadmError.usage(error.description)
+    }
+    let connector = try connection.connector(for: specs.first)
+    let prepared: PreparedCreate
+    do {
+      prepared = try await ClusterCreate.prepare(specs.map(\.address), replicas: replicas, connector: connector)
+    } catch let problems as ValidationProblems {
+      throw RcadmError.usage("cannot create the cluster, nothing was changed: \(problems)")
+    }
+    if !output.json || mutation.dryRun { printPlan(prepared) }
+    if mutation.dryRun {
+      await prepared.closeAll()
+      return
+    }
+    do {
+      try confirm("Create this cluster?", mutation)
+    } catch {
+      await prepared.closeAll()
+      throw error
+    }
+    do {
+      try await ClusterCreate.apply(prepared, timeout: connection.waitBound(default: .seconds(60)), log: progress)
+    } catch let e as OperationError {
+      await prepared.closeAll()
+      throw RcadmError.problems("create failed: \(e.description). Inspect with 'rcadm check'.")
+    }
+    await prepared.closeAll()
+    try await reportAfterChange(seed: prepared.plan.masters[0].node.address, connection: connection, json: output.json, extra: [("plan", planJSON(prepared))])
+  }
+
+  func printPlan(_ p: PreparedCreate) {
+    if output.json {
+      print(JSON.object([("dry_run", .bool(true)), ("plan", planJSON(p))]).render())
+      return
+    }
+    print(Terminal.bold("Plan: \(p.plan.masters.count) masters, \(p.plan.replicas.count) replicas"))
+    for (i, m) in p.plan.masters.enumerated() {
+      let node = p.node(m.node)
+      print("M: \(node.id) \(m.node.address)  slots \(m.slots) (\(m.slots.count))  host \(m.node.domain)")
+      for r in p.plan.replicas where r.masterIndex == i {
+        print("   S: \(p.node(r.node).id) \(r.node.address)  host \(r.node.domain)")
+      }
+    }
+    let s = p.plan.score
+    if s.isPerfect {
+      print(Terminal.ok("[OK]") + " Every replica is on another host than its master, and masters are spread.")
+    } else {
+      if s.replicasWithMasterDomain > 0 {
+        print(Terminal.warn("[WARN]") + " \(s.replicasWithMasterDomain) replica(s) share a host with their master: too few hosts to avoid it.")
+      }
+      if s.mastersSharingDomain > 0 { print(Terminal.warn("[WARN]") + " \(s.mastersSharingDomain) master(s) share a host with another master.") }
+      if s.replicaSiblingsSharingDomain > 0 {
+        print(Terminal.warn("[WARN]") + " \(s.replicaSiblingsSharingDomain) replica(s) share a host with a sibling replica.")
+      }
+    }
+  }
+
+  func planJSON(_ p: PreparedCreate) -> JSON {
+    .object([
+      ("masters", .array(p.plan.masters.map { m in
+        .object([("address", .string(m.node.address.description)), ("id", .string(p.node(m.node).id)), ("slots", .string(m.slots.description)), ("host", .string(m.node.domain))])
+      })),
+      ("replicas", .array(p.plan.replicas.map { r in
+        .object([
+          ("address", .string(r.node.address.description)), ("id", .string(p.node(r.node).id)),
+          ("master_id", .string(p.node(p.plan.masters[r.masterIndex].node).id)), ("host", .string(r.node.domain)),
+        ])
+      })),
+      ("score", .object([
+        ("replicas_with_master_host", .int(p.plan.score.replicasWithMasterDomain)),
+        ("masters_sharing_host", .int(p.plan.score.mastersSharingDomain)),
+        ("replica_siblings_sharing_host", .int(p.plan.score.replicaSiblingsSharingDomain)),
+      ])),
+    ])
+  }
+}
+
+/// After a change: load the cluster again and print the same report as `check`; exit 1 on errors.
+func reportAfterChange(seed: NodeAddress, connection: ConnectionFlags, json: Bool, extra: [(String, JSON)] = []) async throws {
+  let cluster = try await loadCluster([seed.description], connection)
+  let findings = HealthCheck.findings(cluster.view, CheckOptions())
+  await cluster.closeAll()
+  let code: Int32 = findings.contains { $0.severity == .error } ? 1 : 0
+  if json {
+    guard case .object(let fields) = CheckReport.json(cluster.view, findings, exitCode: code) else { return }
+    print(JSON.object(extra + [("check", .object(fields))]).render())
+  } else {
+    print("")
+    print(CheckReport.text(cluster.view, findings, searchedOwners: false))
+  }
+  if code != 0 { throw ExitCode(code) }
+}
