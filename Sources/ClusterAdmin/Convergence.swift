@@ -6,15 +6,20 @@ public enum Convergence {
   /// What one node says about the cluster, reduced to what must match everywhere.
   struct Snapshot: Equatable {
     var signature: String
-    var roles: String
+    var id: String
+    /// The master this node replicates, by its own account (nil for a master).
+    var masterOf: String?
     var stateOK: Bool
     var knownNodes: Int
   }
 
-  /// Polls every 20 ms until every node reports the same slot owners and roles, knows
-  /// `expectedNodes` nodes, and says cluster_state:ok; the timeout message names the nodes that differ.
+  /// Polls every 20 ms until every node reports the same slot owners, knows `expectedNodes` nodes,
+  /// says cluster_state:ok, and (for ids in `replicaOf`) replicates the expected master by its own
+  /// account. Other nodes learn roles by gossip later; slot agreement is what clients depend on.
+  /// The timeout message names the nodes that differ.
   public static func waitUntilAgreed(
-    _ sessions: [any NodeSession], expectedNodes: Int, deadline: ContinuousClock.Instant, timeout: Duration
+    _ sessions: [any NodeSession], expectedNodes: Int, replicaOf: [String: String] = [:], serving: Bool = true,
+    deadline: ContinuousClock.Instant, timeout: Duration
   ) async throws {
     var last: [(NodeAddress, Snapshot?)] = []
     while true {
@@ -22,11 +27,16 @@ public enum Convergence {
       last = snaps
       let values = snaps.compactMap(\.1)
       if values.count == sessions.count, let first = values.first,
-        values.allSatisfy({ $0.signature == first.signature && $0.roles == first.roles && $0.stateOK && $0.knownNodes == expectedNodes })
+        values.allSatisfy({
+          $0.signature == first.signature && ($0.stateOK || !serving) && $0.knownNodes == expectedNodes
+            && $0.masterOf == replicaOf[$0.id]
+        })
       {
         return
       }
-      if ContinuousClock.now > deadline { throw OperationError(describe(last, expectedNodes: expectedNodes, timeout: timeout)) }
+      if ContinuousClock.now > deadline {
+        throw OperationError(describe(last, expectedNodes: expectedNodes, replicaOf: replicaOf, serving: serving, timeout: timeout))
+      }
       try await Task.sleep(for: .milliseconds(20))
     }
   }
@@ -36,26 +46,32 @@ public enum Convergence {
       let text = replies[0].string, let table = try? ClusterNodesParser.parse(text), let info = replies[1].string
     else { return nil }
     let clusterInfo = InfoParser.parse(info)
-    let roles = table.map { "\($0.id):\($0.isMaster ? "m" : "s"):\($0.masterId ?? "-")" }.sorted().joined(separator: ",")
+    let me = table.first(where: \.isMyself)
     let signature = table.filter { $0.isMaster && !$0.slots.isEmpty }.map { "\($0.id):\($0.slots.rangesDescription)" }
       .sorted().joined(separator: "|")
     return Snapshot(
-      signature: signature, roles: roles, stateOK: clusterInfo["cluster_state"] == "ok",
+      signature: signature, id: me?.id ?? "", masterOf: me?.isReplica == true ? me?.masterId : nil, stateOK: clusterInfo["cluster_state"] == "ok",
       knownNodes: Int(clusterInfo["cluster_known_nodes"] ?? "") ?? 0)
   }
 
-  static func describe(_ snaps: [(NodeAddress, Snapshot?)], expectedNodes: Int, timeout: Duration) -> String {
+  static func describe(
+    _ snaps: [(NodeAddress, Snapshot?)], expectedNodes: Int, replicaOf: [String: String], serving: Bool,
+    timeout: Duration
+  ) -> String {
     var reasons: [String] = []
     let values = snaps.compactMap(\.1)
-    let common = Dictionary(grouping: values, by: { $0.signature + "#" + $0.roles }).max { $0.value.count < $1.value.count }?.key
+    let common = Dictionary(grouping: values, by: \.signature).max { $0.value.count < $1.value.count }?.key
     for (address, snap) in snaps {
       guard let snap else {
         reasons.append("\(address) did not answer")
         continue
       }
-      if !snap.stateOK { reasons.append("\(address) reports cluster_state fail") }
+      if serving && !snap.stateOK { reasons.append("\(address) reports cluster_state fail") }
       if snap.knownNodes != expectedNodes { reasons.append("\(address) knows \(snap.knownNodes) of \(expectedNodes) nodes") }
-      if snap.signature + "#" + snap.roles != common { reasons.append("\(address) sees a different slot or role layout") }
+      if snap.signature != common { reasons.append("\(address) sees different slot owners") }
+      if snap.masterOf != replicaOf[snap.id] {
+        reasons.append("\(address) is not yet a replica of \(replicaOf[snap.id].map { String($0.prefix(8)) } ?? "-")")
+      }
     }
     return "the nodes did not agree within \(timeout.shortText): " + reasons.prefix(10).joined(separator: "; ")
   }

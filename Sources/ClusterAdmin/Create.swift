@@ -73,7 +73,11 @@ public enum ClusterCreate {
   }
 
   /// Applies a prepared plan. Every wait is bounded by `timeout` and names what did not happen.
-  public static func apply(_ p: PreparedCreate, timeout: Duration, log: @Sendable (String) -> Void) async throws {
+  /// With `waitServing`, also waits for cluster_state:ok everywhere: Redis holds a master that just got
+  /// slots back for min(cluster-node-timeout, 5 s), so that part is the server's, not rcadm's.
+  public static func apply(
+    _ p: PreparedCreate, timeout: Duration, waitServing: Bool = true, log: @Sendable (String) -> Void
+  ) async throws {
     let clock = ContinuousClock()
     let start = clock.now
     let masters = p.plan.masters.map { p.node($0.node) }
@@ -98,10 +102,18 @@ public enum ClusterCreate {
       }
     }
 
-    log("Joining \(all.count) nodes through \(all[0].clusterAddress)")
-    let first = all[0]
-    try await forEach(Array(all.dropFirst())) { node in
-      try await node.session.call("CLUSTER", "MEET", first.ip, String(first.given.port), String(first.busPort))
+    // Every node meets every other directly: handshakes then finish in a cron tick or two instead
+    // of waiting for gossip to spread through one seed (N² tiny commands, pipelined per node).
+    log("Joining \(all.count) nodes")
+    try await forEach(all) { node in
+      let meets = all.filter { $0.id != node.id }.map { other in
+        ["CLUSTER", "MEET", other.ip, String(other.given.port), String(other.busPort)]
+      }
+      for (reply, other) in zip(try await node.session.pipeline(meets), all.filter { $0.id != node.id }) {
+        if let message = reply.errorMessage {
+          throw OperationError("\(node.given) could not MEET \(other.clusterAddress): \(message)")
+        }
+      }
     }
     try await waitForJoin(all, deadline: start + timeout, timeout: timeout)
     log("All nodes joined after \((clock.now - start).shortText)")
@@ -111,9 +123,16 @@ public enum ClusterCreate {
       let master = p.node(p.plan.masters[r.masterIndex].node)
       try await node.session.call("CLUSTER", "REPLICATE", master.id)
     }
+    let replicaOf = Dictionary(
+      uniqueKeysWithValues: p.plan.replicas.map { (p.node($0.node).id, p.node(p.plan.masters[$0.masterIndex].node).id) })
     try await Convergence.waitUntilAgreed(
-      all.map(\.session), expectedNodes: all.count, deadline: start + timeout, timeout: timeout)
-    log("Cluster formed in \((clock.now - start).shortText)")
+      all.map(\.session), expectedNodes: all.count, replicaOf: replicaOf, serving: false, deadline: start + timeout,
+      timeout: timeout)
+    log("Every node agrees on the configuration after \((clock.now - start).shortText)")
+    guard waitServing else { return }
+    try await Convergence.waitUntilAgreed(
+      all.map(\.session), expectedNodes: all.count, replicaOf: replicaOf, deadline: start + timeout, timeout: timeout)
+    log("cluster_state is ok on every node after \((clock.now - start).shortText)")
   }
 
   /// Polls every 20 ms until each node knows every other and none is in handshake.

@@ -131,7 +131,7 @@ public struct Sandbox: Sendable {
     logfile \(dir)/redis.log
     cluster-enabled yes
     cluster-config-file nodes.conf
-    cluster-node-timeout 5000
+    cluster-node-timeout 2000
     appendonly no
     save ""
     protected-mode no

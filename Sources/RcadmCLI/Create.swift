@@ -19,6 +19,9 @@ struct Create: AsyncParsableCommand {
   @Option(help: "Replicas per master.")
   var replicas = 0
 
+  @Flag(help: "Return once every node agrees on the configuration, before cluster_state is ok (Redis holds new masters back for min(cluster-node-timeout, 5 s)).")
+  var noWait = false
+
   @OptionGroup var mutation: MutationFlags
   @OptionGroup var output: OutputFlags
   @OptionGroup var connection: ConnectionFlags
@@ -54,12 +57,22 @@ struct Create: AsyncParsableCommand {
       throw error
     }
     do {
-      try await ClusterCreate.apply(prepared, timeout: connection.waitBound(default: .seconds(60)), log: progress)
+      try await ClusterCreate.apply(
+        prepared, timeout: connection.waitBound(default: .seconds(60)), waitServing: !noWait, log: progress)
     } catch let e as OperationError {
       await prepared.closeAll()
       throw RcadmError.problems("create failed: \(e.description). Inspect with 'rcadm check'.")
     }
     await prepared.closeAll()
+    if noWait {
+      let note = "Every node agrees; the cluster serves once cluster_state is ok on all nodes (rcadm check tells)."
+      if output.json {
+        print(JSON.object([("plan", planJSON(prepared)), ("serving", .bool(false)), ("note", .string(note))]).render())
+      } else {
+        print(note)
+      }
+      return
+    }
     try await reportAfterChange(seed: prepared.plan.masters[0].node.address, connection: connection, json: output.json, extra: [("plan", planJSON(prepared))])
   }
 

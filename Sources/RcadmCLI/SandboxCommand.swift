@@ -34,6 +34,12 @@ struct Sandbox: AsyncParsableCommand {
     @Option(help: "redis-server (or valkey-server) executable to run.", completion: .file())
     var redisServer: String?
 
+    @Option(help: "Replicas per master when forming the cluster.")
+    var replicas = 1
+
+    @Flag(help: "Leave the nodes empty and unjoined (to try 'rcadm create' by hand).")
+    var noCreate = false
+
     @OptionGroup var location: Location
     @OptionGroup var output: OutputFlags
 
@@ -45,6 +51,7 @@ struct Sandbox: AsyncParsableCommand {
         throw ValidationError(
           "--base-port \(basePort): every port and its bus port (+10000) must stay below 65536")
       }
+      guard replicas >= 0 else { throw ValidationError("--replicas must be 0 or more (got \(replicas))") }
       guard host.hasPrefix("127.") || host == "localhost" || host == "::1" else {
         throw ValidationError("--host must be a loopback address (127.x.x.x), got \(host)")
       }
@@ -68,15 +75,37 @@ struct Sandbox: AsyncParsableCommand {
       } catch let e as SandboxError {
         throw RcadmError.usage(e.description)
       }
+      if !output.json {
+        print("Started \(addresses.count) nodes in \(location.layout.directory):")
+        print(addresses.map(\.description).joined(separator: " "))
+      }
+      if !noCreate {
+        // The sandbox forms its cluster with rcadm's own create.
+        do {
+          let prepared = try await ClusterCreate.prepare(addresses, replicas: replicas, connector: connector)
+          do {
+            try await ClusterCreate.apply(prepared, timeout: .seconds(60), log: output.json ? { _ in } : progress)
+          } catch {
+            await prepared.closeAll()
+            throw error
+          }
+          await prepared.closeAll()
+        } catch let e as ValidationProblems {
+          throw RcadmError.usage(
+            "the nodes started but cannot form a cluster: \(e). Use more --nodes, fewer --replicas, or --no-create.")
+        } catch let e as OperationError {
+          throw RcadmError.problems("the nodes started but forming the cluster failed: \(e)")
+        }
+      }
       if output.json {
         print(
           JSON.object([
             ("directory", .string(location.layout.directory)),
             ("nodes", .array(addresses.map { .string($0.description) })),
+            ("cluster", .bool(!noCreate)),
           ]).render())
-      } else {
-        print("Started \(addresses.count) nodes in \(location.layout.directory):")
-        print(addresses.map(\.description).joined(separator: " "))
+      } else if !noCreate {
+        print("Cluster formed. Try: rcadm check \(addresses[0])")
       }
     }
   }
