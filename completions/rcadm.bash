@@ -173,13 +173,13 @@ _rcadm() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    check|info|call|sandbox|help)
+    check|info|call|create|sandbox|help)
         # Offer subcommand argument completions
         "_rcadm_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'check info call sandbox help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'check info call create sandbox help' -- "${cur}"))
         ;;
     esac
 }
@@ -331,6 +331,57 @@ _rcadm_call() {
     esac
 }
 
+_rcadm_create() {
+    repeating_flags=()
+    non_repeating_flags=(--no-wait -y --yes --dry-run --json --askpass --tls --insecure --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--replicas -a --pass --user --cacert --cacertdir --cert --key --sni --timeout)
+    __rcadm_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--replicas')
+        return
+        ;;
+    '-a'|'--pass')
+        return
+        ;;
+    '--user')
+        return
+        ;;
+    '--cacert')
+        __rcadm_add_completions -f
+        return
+        ;;
+    '--cacertdir')
+        __rcadm_add_completions -d
+        return
+        ;;
+    '--cert')
+        __rcadm_add_completions -f
+        return
+        ;;
+    '--key')
+        __rcadm_add_completions -f
+        return
+        ;;
+    '--sni')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    *)
+        __rcadm_add_completions -W "$(__rcadm_custom_complete ---completion create -- positional@0 "${COMP_CWORD}" "$(__rcadm_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
+}
+
 _rcadm_sandbox() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
@@ -356,9 +407,9 @@ _rcadm_sandbox() {
 
 _rcadm_sandbox_up() {
     repeating_flags=()
-    non_repeating_flags=(--json --version -h --help)
+    non_repeating_flags=(--no-create --json --version -h --help)
     repeating_options=()
-    non_repeating_options=(--nodes --base-port --host --redis-server --dir)
+    non_repeating_options=(--nodes --base-port --host --redis-server --replicas --dir)
     __rcadm_offer_flags_options 0
 
     # Offer option value completions
@@ -374,6 +425,9 @@ _rcadm_sandbox_up() {
         ;;
     '--redis-server')
         __rcadm_add_completions -f
+        return
+        ;;
+    '--replicas')
         return
         ;;
     '--dir')

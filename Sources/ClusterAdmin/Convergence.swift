@@ -18,7 +18,8 @@ public enum Convergence {
   /// account. Other nodes learn roles by gossip later; slot agreement is what clients depend on.
   /// The timeout message names the nodes that differ.
   public static func waitUntilAgreed(
-    _ sessions: [any NodeSession], expectedNodes: Int, replicaOf: [String: String] = [:], serving: Bool = true,
+    _ sessions: [any NodeSession], expectedNodes: Int, replicaOf: [String: String] = [:],
+    serving: Bool = true,
     deadline: ContinuousClock.Instant, timeout: Duration
   ) async throws {
     var last: [(NodeAddress, Snapshot?)] = []
@@ -35,7 +36,9 @@ public enum Convergence {
         return
       }
       if ContinuousClock.now > deadline {
-        throw OperationError(describe(last, expectedNodes: expectedNodes, replicaOf: replicaOf, serving: serving, timeout: timeout))
+        throw OperationError(
+          describe(
+            last, expectedNodes: expectedNodes, replicaOf: replicaOf, serving: serving, timeout: timeout))
       }
       try await Task.sleep(for: .milliseconds(20))
     }
@@ -43,14 +46,18 @@ public enum Convergence {
 
   static func snapshot(_ s: any NodeSession) async -> Snapshot? {
     guard let replies = try? await s.pipeline([["CLUSTER", "NODES"], ["CLUSTER", "INFO"]]),
-      let text = replies[0].string, let table = try? ClusterNodesParser.parse(text), let info = replies[1].string
+      let text = replies[0].string, let table = try? ClusterNodesParser.parse(text),
+      let info = replies[1].string
     else { return nil }
     let clusterInfo = InfoParser.parse(info)
     let me = table.first(where: \.isMyself)
-    let signature = table.filter { $0.isMaster && !$0.slots.isEmpty }.map { "\($0.id):\($0.slots.rangesDescription)" }
-      .sorted().joined(separator: "|")
+    let signature = table.filter { $0.isMaster && !$0.slots.isEmpty }.map {
+      "\($0.id):\($0.slots.rangesDescription)"
+    }
+    .sorted().joined(separator: "|")
     return Snapshot(
-      signature: signature, id: me?.id ?? "", masterOf: me?.isReplica == true ? me?.masterId : nil, stateOK: clusterInfo["cluster_state"] == "ok",
+      signature: signature, id: me?.id ?? "", masterOf: me?.isReplica == true ? me?.masterId : nil,
+      stateOK: clusterInfo["cluster_state"] == "ok",
       knownNodes: Int(clusterInfo["cluster_known_nodes"] ?? "") ?? 0)
   }
 
@@ -67,12 +74,16 @@ public enum Convergence {
         continue
       }
       if serving && !snap.stateOK { reasons.append("\(address) reports cluster_state fail") }
-      if snap.knownNodes != expectedNodes { reasons.append("\(address) knows \(snap.knownNodes) of \(expectedNodes) nodes") }
+      if snap.knownNodes != expectedNodes {
+        reasons.append("\(address) knows \(snap.knownNodes) of \(expectedNodes) nodes")
+      }
       if snap.signature != common { reasons.append("\(address) sees different slot owners") }
       if snap.masterOf != replicaOf[snap.id] {
-        reasons.append("\(address) is not yet a replica of \(replicaOf[snap.id].map { String($0.prefix(8)) } ?? "-")")
+        reasons.append(
+          "\(address) is not yet a replica of \(replicaOf[snap.id].map { String($0.prefix(8)) } ?? "-")")
       }
     }
-    return "the nodes did not agree within \(timeout.shortText): " + reasons.prefix(10).joined(separator: "; ")
+    return "the nodes did not agree within \(timeout.shortText): "
+      + reasons.prefix(10).joined(separator: "; ")
   }
 }

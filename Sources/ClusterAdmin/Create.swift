@@ -7,7 +7,8 @@ public struct ValidationProblems: Error, Sendable, CustomStringConvertible {
   public var problems: [String]
   public init(_ problems: [String]) { self.problems = problems }
   public var description: String {
-    problems.count == 1 ? problems[0] : "\(problems.count) problems:\n" + problems.map { "  - \($0)" }.joined(separator: "\n")
+    problems.count == 1
+      ? problems[0] : "\(problems.count) problems:\n" + problems.map { "  - \($0)" }.joined(separator: "\n")
   }
 }
 
@@ -40,7 +41,9 @@ public enum ClusterCreate {
     var problems: [String] = []
     var seen: [NodeAddress: Int] = [:]
     for a in addresses { seen[a, default: 0] += 1 }
-    for (a, n) in seen.sorted(by: { $0.key < $1.key }) where n > 1 { problems.append("\(a) is listed \(n) times") }
+    for (a, n) in seen.sorted(by: { $0.key < $1.key }) where n > 1 {
+      problems.append("\(a) is listed \(n) times")
+    }
     let unique = addresses.reduce(into: [NodeAddress]()) { if !$0.contains($1) { $0.append($1) } }
     let probed = await NodeProbe.probe(unique, connector: connector)
     var nodes: [NodeAddress: ProbedNode] = [:]
@@ -55,7 +58,9 @@ public enum ClusterCreate {
     // Two spellings of one node (localhost:7000 and 127.0.0.1:7000) share an id.
     let byId = Dictionary(grouping: nodes.values.filter { !$0.id.isEmpty }, by: \.id)
     for (id, same) in byId.sorted(by: { $0.key < $1.key }) where same.count > 1 {
-      problems.append("\(same.map(\.given.description).sorted().joined(separator: " and ")) are the same node (id \(id.prefix(8)))")
+      problems.append(
+        "\(same.map(\.given.description).sorted().joined(separator: " and ")) are the same node (id \(id.prefix(8)))"
+      )
     }
     let plannerNodes = unique.compactMap { a in nodes[a].map { PlannerNode(address: a, domain: domain($0)) } }
     var plan: CreatePlan?
@@ -85,7 +90,9 @@ public enum ClusterCreate {
 
     log("Assigning slots to \(masters.count) masters")
     try await forEach(zip(masters, p.plan.masters).map { ($0, $1.slots) }) { node, range in
-      let reply = try await node.session.pipeline([["CLUSTER", "ADDSLOTSRANGE", String(range.lower), String(range.upper)]])[0]
+      let reply = try await node.session.pipeline([
+        ["CLUSTER", "ADDSLOTSRANGE", String(range.lower), String(range.upper)]
+      ])[0]
       guard let message = reply.errorMessage else { return }
       // Redis 6 has no ADDSLOTSRANGE: list the slots instead.
       guard message.lowercased().contains("unknown subcommand") else {
@@ -124,19 +131,25 @@ public enum ClusterCreate {
       try await node.session.call("CLUSTER", "REPLICATE", master.id)
     }
     let replicaOf = Dictionary(
-      uniqueKeysWithValues: p.plan.replicas.map { (p.node($0.node).id, p.node(p.plan.masters[$0.masterIndex].node).id) })
+      uniqueKeysWithValues: p.plan.replicas.map {
+        (p.node($0.node).id, p.node(p.plan.masters[$0.masterIndex].node).id)
+      })
     try await Convergence.waitUntilAgreed(
-      all.map(\.session), expectedNodes: all.count, replicaOf: replicaOf, serving: false, deadline: start + timeout,
+      all.map(\.session), expectedNodes: all.count, replicaOf: replicaOf, serving: false,
+      deadline: start + timeout,
       timeout: timeout)
     log("Every node agrees on the configuration after \((clock.now - start).shortText)")
     guard waitServing else { return }
     try await Convergence.waitUntilAgreed(
-      all.map(\.session), expectedNodes: all.count, replicaOf: replicaOf, deadline: start + timeout, timeout: timeout)
+      all.map(\.session), expectedNodes: all.count, replicaOf: replicaOf, deadline: start + timeout,
+      timeout: timeout)
     log("cluster_state is ok on every node after \((clock.now - start).shortText)")
   }
 
   /// Polls every 20 ms until each node knows every other and none is in handshake.
-  static func waitForJoin(_ nodes: [ProbedNode], deadline: ContinuousClock.Instant, timeout: Duration) async throws {
+  static func waitForJoin(_ nodes: [ProbedNode], deadline: ContinuousClock.Instant, timeout: Duration)
+    async throws
+  {
     let ids = Set(nodes.map(\.id))
     while true {
       let views = await mapConcurrently(nodes, limit: 64) { node -> [ClusterNodeEntry] in
@@ -145,8 +158,11 @@ public enum ClusterCreate {
       }
       var missing: [(ProbedNode, ProbedNode)] = []
       for (node, view) in zip(nodes, views) {
-        let joined = Set(view.filter { !$0.flags.contains(.handshake) && !$0.flags.contains(.noaddr) }.map(\.id))
-        for other in nodes where other.id != node.id && !joined.contains(other.id) { missing.append((node, other)) }
+        let joined = Set(
+          view.filter { !$0.flags.contains(.handshake) && !$0.flags.contains(.noaddr) }.map(\.id))
+        for other in nodes where other.id != node.id && !joined.contains(other.id) {
+          missing.append((node, other))
+        }
       }
       if missing.isEmpty && views.allSatisfy({ Set($0.map(\.id)).isSuperset(of: ids) }) { return }
       if ContinuousClock.now > deadline {
@@ -154,14 +170,17 @@ public enum ClusterCreate {
           "\(a.clusterAddress) has not connected to \(b.clusterAddress) (bus port \(b.busPort))"
         }
         throw OperationError(
-          "the nodes did not all join within \(timeout.shortText): \(lines.joined(separator: "; "))\(missing.count > 10 ? "; …" : ""). Check that every node can reach the others' cluster bus ports.")
+          "the nodes did not all join within \(timeout.shortText): \(lines.joined(separator: "; "))\(missing.count > 10 ? "; …" : ""). Check that every node can reach the others' cluster bus ports."
+        )
       }
       try await Task.sleep(for: .milliseconds(20))
     }
   }
 
   /// Runs `body` for every item concurrently; the first error wins.
-  static func forEach<T: Sendable>(_ items: [T], _ body: @escaping @Sendable (T) async throws -> Void) async throws {
+  static func forEach<T: Sendable>(_ items: [T], _ body: @escaping @Sendable (T) async throws -> Void)
+    async throws
+  {
     try await withThrowingTaskGroup(of: Void.self) { group in
       for item in items { group.addTask { try await body(item) } }
       try await group.waitForAll()

@@ -21,7 +21,10 @@ public enum HostResolver {
     var p: UnsafeMutablePointer<addrinfo>? = first
     while let info = p {
       var buffer = [CChar](repeating: 0, count: Int(NI_MAXHOST))
-      if getnameinfo(info.pointee.ai_addr, info.pointee.ai_addrlen, &buffer, socklen_t(buffer.count), nil, 0, NI_NUMERICHOST) == 0 {
+      if getnameinfo(
+        info.pointee.ai_addr, info.pointee.ai_addrlen, &buffer, socklen_t(buffer.count), nil, 0,
+        NI_NUMERICHOST) == 0
+      {
         let text = buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
         candidates.append((info.pointee.ai_family, text))
       }

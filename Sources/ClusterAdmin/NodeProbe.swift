@@ -22,10 +22,13 @@ public struct ProbedNode: Sendable {
   /// Why the node cannot join a new cluster, or nil when it is empty and ready.
   public var notEmptyReason: String? {
     if !clusterEnabled { return "cluster mode is off (start it with cluster-enabled yes)" }
-    if keys > 0 { return "it holds \(keys) key(s); rcadm only joins empty nodes (FLUSHALL it if the data is not needed)" }
+    if keys > 0 {
+      return "it holds \(keys) key(s); rcadm only joins empty nodes (FLUSHALL it if the data is not needed)"
+    }
     if ownSlots > 0 { return "it already owns \(ownSlots) slot(s)" }
     if knownNodes > 1 {
-      return "it already knows \(knownNodes - 1) other node(s) and is part of another cluster (CLUSTER RESET it first)"
+      return
+        "it already knows \(knownNodes - 1) other node(s) and is part of another cluster (CLUSTER RESET it first)"
     }
     return nil
   }
@@ -33,7 +36,9 @@ public struct ProbedNode: Sendable {
 
 /// Connects to nodes and reads what validation needs, all in parallel.
 public enum NodeProbe {
-  public static func probe(_ addresses: [NodeAddress], connector: any NodeConnector) async -> [Result<ProbedNode, ProbeFailure>] {
+  public static func probe(_ addresses: [NodeAddress], connector: any NodeConnector) async -> [Result<
+    ProbedNode, ProbeFailure
+  >] {
     await mapConcurrently(addresses, limit: 64) { address in
       do {
         return .success(try await probe(address, connector: connector))
@@ -46,12 +51,15 @@ public enum NodeProbe {
   static func probe(_ address: NodeAddress, connector: any NodeConnector) async throws -> ProbedNode {
     let session = try await connector.connect(to: address)
     do {
-      let replies = try await session.pipeline([["INFO"], ["CLUSTER", "INFO"], ["CLUSTER", "NODES"], ["DBSIZE"], ["FUNCTION", "LIST"]])
+      let replies = try await session.pipeline([
+        ["INFO"], ["CLUSTER", "INFO"], ["CLUSTER", "NODES"], ["DBSIZE"], ["FUNCTION", "LIST"],
+      ])
       let info = InfoParser.parse(replies[0].string ?? "")
       let clusterEnabled = info["cluster_enabled"] == "1"
       var node = ProbedNode(
         given: address, session: session, id: "", ip: HostResolver.resolve(address.host) ?? address.host,
-        busPort: address.port + 10000, clusterEnabled: clusterEnabled, keys: replies[3].int ?? 0, knownNodes: 1,
+        busPort: address.port + 10000, clusterEnabled: clusterEnabled, keys: replies[3].int ?? 0,
+        knownNodes: 1,
         ownSlots: 0, configEpoch: 0, hasFunctions: !(replies[4].elements?.isEmpty ?? true))
       if let message = replies[0].errorMessage ?? replies[3].errorMessage {
         throw ServerError(message, node: address, command: ["INFO"])
@@ -59,7 +67,8 @@ public enum NodeProbe {
       if clusterEnabled {
         let clusterInfo = InfoParser.parse(replies[1].string ?? "")
         node.knownNodes = Int(clusterInfo["cluster_known_nodes"] ?? "") ?? 1
-        if let text = replies[2].string, let me = try? ClusterNodesParser.parse(text).first(where: \.isMyself) {
+        if let text = replies[2].string, let me = try? ClusterNodesParser.parse(text).first(where: \.isMyself)
+        {
           node.id = me.id
           node.busPort = me.busPort ?? node.busPort
           node.ownSlots = me.slots.count

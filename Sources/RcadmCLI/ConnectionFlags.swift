@@ -38,7 +38,9 @@ struct ConnectionFlags: ParsableArguments {
 
   @Option(
     name: .customLong("timeout"),
-    help: "Seconds any single wait may take: a connection, a reply (default 5), or a cluster-wide wait such as a join (default 60).")
+    help:
+      "Seconds any single wait may take: a connection, a reply (default 5), or a cluster-wide wait such as a join (default 60)."
+  )
   var timeoutOption: Double?
 
   /// Seconds for connections and replies.

@@ -6,20 +6,25 @@ import SlotPlanner
 /// `rcadm create`: validate every node, plan with anti-affinity, then form the cluster.
 struct Create: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Form a cluster from empty nodes: balanced slots, replicas placed away from their masters' hosts.",
+    abstract:
+      "Form a cluster from empty nodes: balanced slots, replicas placed away from their masters' hosts.",
     discussion: """
       Every node must be reachable, cluster-enabled and empty. The plan is printed and confirmed \
       (--yes to skip); --dry-run only prints it. Waits are bounded by --timeout (default 60 s for the join).
       """)
 
-  @Argument(help: ArgumentHelp("The nodes: host:port, [ipv6]:port or redis:// URLs.", valueName: "address"),
+  @Argument(
+    help: ArgumentHelp("The nodes: host:port, [ipv6]:port or redis:// URLs.", valueName: "address"),
     completion: .custom(knownAddresses))
   var addresses: [String]
 
   @Option(help: "Replicas per master.")
   var replicas = 0
 
-  @Flag(help: "Return once every node agrees on the configuration, before cluster_state is ok (Redis holds new masters back for min(cluster-node-timeout, 5 s)).")
+  @Flag(
+    help:
+      "Return once every node agrees on the configuration, before cluster_state is ok (Redis holds new masters back for min(cluster-node-timeout, 5 s))."
+  )
   var noWait = false
 
   @OptionGroup var mutation: MutationFlags
@@ -28,7 +33,9 @@ struct Create: AsyncParsableCommand {
 
   func validate() throws {
     guard replicas >= 0 else { throw ValidationError("--replicas must be 0 or more (got \(replicas))") }
-    guard !addresses.isEmpty else { throw ValidationError("give the nodes to join, e.g. 127.0.0.1:7000 127.0.0.1:7001 127.0.0.1:7002") }
+    guard !addresses.isEmpty else {
+      throw ValidationError("give the nodes to join, e.g. 127.0.0.1:7000 127.0.0.1:7001 127.0.0.1:7002")
+    }
   }
 
   func run() async throws {
@@ -41,7 +48,8 @@ struct Create: AsyncParsableCommand {
     let connector = try connection.connector(for: specs.first)
     let prepared: PreparedCreate
     do {
-      prepared = try await ClusterCreate.prepare(specs.map(\.address), replicas: replicas, connector: connector)
+      prepared = try await ClusterCreate.prepare(
+        specs.map(\.address), replicas: replicas, connector: connector)
     } catch let problems as ValidationProblems {
       throw RcadmError.usage("cannot create the cluster, nothing was changed: \(problems)")
     }
@@ -65,15 +73,20 @@ struct Create: AsyncParsableCommand {
     }
     await prepared.closeAll()
     if noWait {
-      let note = "Every node agrees; the cluster serves once cluster_state is ok on all nodes (rcadm check tells)."
+      let note =
+        "Every node agrees; the cluster serves once cluster_state is ok on all nodes (rcadm check tells)."
       if output.json {
-        print(JSON.object([("plan", planJSON(prepared)), ("serving", .bool(false)), ("note", .string(note))]).render())
+        print(
+          JSON.object([("plan", planJSON(prepared)), ("serving", .bool(false)), ("note", .string(note))])
+            .render())
       } else {
         print(note)
       }
       return
     }
-    try await reportAfterChange(seed: prepared.plan.masters[0].node.address, connection: connection, json: output.json, extra: [("plan", planJSON(prepared))])
+    try await reportAfterChange(
+      seed: prepared.plan.masters[0].node.address, connection: connection, json: output.json,
+      extra: [("plan", planJSON(prepared))])
   }
 
   func printPlan(_ p: PreparedCreate) {
@@ -91,40 +104,66 @@ struct Create: AsyncParsableCommand {
     }
     let s = p.plan.score
     if s.isPerfect {
-      print(Terminal.ok("[OK]") + " Every replica is on another host than its master, and masters are spread.")
+      print(
+        Terminal.ok("[OK]") + " Every replica is on another host than its master, and masters are spread.")
     } else {
       if s.replicasWithMasterDomain > 0 {
-        print(Terminal.warn("[WARN]") + " \(s.replicasWithMasterDomain) replica(s) share a host with their master: too few hosts to avoid it.")
+        print(
+          Terminal.warn("[WARN]")
+            + " \(s.replicasWithMasterDomain) replica(s) share a host with their master: too few hosts to avoid it."
+        )
       }
-      if s.mastersSharingDomain > 0 { print(Terminal.warn("[WARN]") + " \(s.mastersSharingDomain) master(s) share a host with another master.") }
+      if s.mastersSharingDomain > 0 {
+        print(
+          Terminal.warn("[WARN]") + " \(s.mastersSharingDomain) master(s) share a host with another master.")
+      }
       if s.replicaSiblingsSharingDomain > 0 {
-        print(Terminal.warn("[WARN]") + " \(s.replicaSiblingsSharingDomain) replica(s) share a host with a sibling replica.")
+        print(
+          Terminal.warn("[WARN]")
+            + " \(s.replicaSiblingsSharingDomain) replica(s) share a host with a sibling replica.")
       }
     }
   }
 
   func planJSON(_ p: PreparedCreate) -> JSON {
     .object([
-      ("masters", .array(p.plan.masters.map { m in
-        .object([("address", .string(m.node.address.description)), ("id", .string(p.node(m.node).id)), ("slots", .string(m.slots.description)), ("host", .string(m.node.domain))])
-      })),
-      ("replicas", .array(p.plan.replicas.map { r in
+      (
+        "masters",
+        .array(
+          p.plan.masters.map { m in
+            .object([
+              ("address", .string(m.node.address.description)), ("id", .string(p.node(m.node).id)),
+              ("slots", .string(m.slots.description)), ("host", .string(m.node.domain)),
+            ])
+          })
+      ),
+      (
+        "replicas",
+        .array(
+          p.plan.replicas.map { r in
+            .object([
+              ("address", .string(r.node.address.description)), ("id", .string(p.node(r.node).id)),
+              ("master_id", .string(p.node(p.plan.masters[r.masterIndex].node).id)),
+              ("host", .string(r.node.domain)),
+            ])
+          })
+      ),
+      (
+        "score",
         .object([
-          ("address", .string(r.node.address.description)), ("id", .string(p.node(r.node).id)),
-          ("master_id", .string(p.node(p.plan.masters[r.masterIndex].node).id)), ("host", .string(r.node.domain)),
+          ("replicas_with_master_host", .int(p.plan.score.replicasWithMasterDomain)),
+          ("masters_sharing_host", .int(p.plan.score.mastersSharingDomain)),
+          ("replica_siblings_sharing_host", .int(p.plan.score.replicaSiblingsSharingDomain)),
         ])
-      })),
-      ("score", .object([
-        ("replicas_with_master_host", .int(p.plan.score.replicasWithMasterDomain)),
-        ("masters_sharing_host", .int(p.plan.score.mastersSharingDomain)),
-        ("replica_siblings_sharing_host", .int(p.plan.score.replicaSiblingsSharingDomain)),
-      ])),
+      ),
     ])
   }
 }
 
 /// After a change: load the cluster again and print the same report as `check`; exit 1 on errors.
-func reportAfterChange(seed: NodeAddress, connection: ConnectionFlags, json: Bool, extra: [(String, JSON)] = []) async throws {
+func reportAfterChange(
+  seed: NodeAddress, connection: ConnectionFlags, json: Bool, extra: [(String, JSON)] = []
+) async throws {
   let cluster = try await loadCluster([seed.description], connection)
   let findings = HealthCheck.findings(cluster.view, CheckOptions())
   await cluster.closeAll()

@@ -16,7 +16,9 @@ struct MutationFlags: ParsableArguments {
 func confirm(_ question: String, _ flags: MutationFlags) throws {
   if flags.yes { return }
   guard Terminal.stdinIsTTY else {
-    throw RcadmError.usage("not applying: standard input is not a terminal, so rcadm cannot ask. Pass --yes to apply, or --dry-run to only see the plan.")
+    throw RcadmError.usage(
+      "not applying: standard input is not a terminal, so rcadm cannot ask. Pass --yes to apply, or --dry-run to only see the plan."
+    )
   }
   Terminal.error("\(question) Type 'yes' to continue: ")
   guard let answer = readLine(), answer.trimmingSpaces.lowercased() == "yes" else {

@@ -84,7 +84,8 @@ struct Sandbox: AsyncParsableCommand {
         do {
           let prepared = try await ClusterCreate.prepare(addresses, replicas: replicas, connector: connector)
           do {
-            try await ClusterCreate.apply(prepared, timeout: .seconds(60), log: output.json ? { _ in } : progress)
+            try await ClusterCreate.apply(
+              prepared, timeout: .seconds(60), log: output.json ? { _ in } : progress)
           } catch {
             await prepared.closeAll()
             throw error
@@ -92,7 +93,8 @@ struct Sandbox: AsyncParsableCommand {
           await prepared.closeAll()
         } catch let e as ValidationProblems {
           throw RcadmError.usage(
-            "the nodes started but cannot form a cluster: \(e). Use more --nodes, fewer --replicas, or --no-create.")
+            "the nodes started but cannot form a cluster: \(e). Use more --nodes, fewer --replicas, or --no-create."
+          )
         } catch let e as OperationError {
           throw RcadmError.problems("the nodes started but forming the cluster failed: \(e)")
         }

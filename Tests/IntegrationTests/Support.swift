@@ -65,3 +65,24 @@ func closedPort() throws -> Int {
   s.stop()
   return s.port
 }
+
+/// The independent oracles after a change: redis-cli's check and redis-py writing every slot.
+func expectHealthyByIndependentTools(_ seed: String, password: String? = nil) throws {
+  var cli = ["--cluster", "check", seed]
+  if let password { cli += ["-a", password, "--no-auth-warning"] }
+  let check = try Run.program("redis-cli", cli)
+  #expect(check.status == 0, "redis-cli --cluster check: \(check)")
+  var py = [Run.packageRoot + "/Tests/oracle/cluster_rw.py", seed]
+  if let password { py += ["--password", password] }
+  let oracle = try Run.program("python3", py)
+  #expect(oracle.status == 0, "redis-py oracle: \(oracle)")
+  #expect(oracle.stdout.contains("16384 keys in 16384 slots"), "\(oracle)")
+}
+
+/// True when the node has no slots and knows only itself (so nothing was changed on it).
+func isUntouched(_ cluster: TestCluster, _ i: Int) async throws -> Bool {
+  let s = try await cluster.session(i)
+  defer { Task { await s.close() } }
+  let info = InfoParser.parse(try await s.text("CLUSTER", "INFO"))
+  return info["cluster_known_nodes"] == "1" && info["cluster_slots_assigned"] == "0"
+}
