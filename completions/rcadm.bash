@@ -173,13 +173,13 @@ _rcadm() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    check|info|call|create|sandbox|help)
+    check|info|call|create|add-node|del-node|failover|set-timeout|sandbox|help)
         # Offer subcommand argument completions
         "_rcadm_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'check info call create sandbox help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'check info call create add-node del-node failover set-timeout sandbox help' -- "${cur}"))
         ;;
     esac
 }
@@ -377,6 +377,211 @@ _rcadm_create() {
     case "${positional_number}" in
     *)
         __rcadm_add_completions -W "$(__rcadm_custom_complete ---completion create -- positional@0 "${COMP_CWORD}" "$(__rcadm_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
+}
+
+_rcadm_add-node() {
+    repeating_flags=()
+    non_repeating_flags=(--replica -y --yes --dry-run --json --askpass --tls --insecure --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--master -a --pass --user --cacert --cacertdir --cert --key --sni --timeout)
+    __rcadm_offer_flags_options 2
+
+    # Offer option value completions
+    case "${prev}" in
+    '--master')
+        return
+        ;;
+    '-a'|'--pass')
+        return
+        ;;
+    '--user')
+        return
+        ;;
+    '--cacert')
+        __rcadm_add_completions -f
+        return
+        ;;
+    '--cacertdir')
+        __rcadm_add_completions -d
+        return
+        ;;
+    '--cert')
+        __rcadm_add_completions -f
+        return
+        ;;
+    '--key')
+        __rcadm_add_completions -f
+        return
+        ;;
+    '--sni')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __rcadm_add_completions -W "$(__rcadm_custom_complete ---completion add-node -- positional@0 "${COMP_CWORD}" "$(__rcadm_cursor_index_in_current_word)")"
+        return
+        ;;
+    2)
+        __rcadm_add_completions -W "$(__rcadm_custom_complete ---completion add-node -- positional@1 "${COMP_CWORD}" "$(__rcadm_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
+}
+
+_rcadm_del-node() {
+    repeating_flags=()
+    non_repeating_flags=(-y --yes --dry-run --json --askpass --tls --insecure --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-a --pass --user --cacert --cacertdir --cert --key --sni --timeout)
+    __rcadm_offer_flags_options 2
+
+    # Offer option value completions
+    case "${prev}" in
+    '-a'|'--pass')
+        return
+        ;;
+    '--user')
+        return
+        ;;
+    '--cacert')
+        __rcadm_add_completions -f
+        return
+        ;;
+    '--cacertdir')
+        __rcadm_add_completions -d
+        return
+        ;;
+    '--cert')
+        __rcadm_add_completions -f
+        return
+        ;;
+    '--key')
+        __rcadm_add_completions -f
+        return
+        ;;
+    '--sni')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __rcadm_add_completions -W "$(__rcadm_custom_complete ---completion del-node -- positional@0 "${COMP_CWORD}" "$(__rcadm_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
+}
+
+_rcadm_failover() {
+    repeating_flags=()
+    non_repeating_flags=(--force --takeover -y --yes --dry-run --json --askpass --tls --insecure --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--master --replica -a --pass --user --cacert --cacertdir --cert --key --sni --timeout)
+    __rcadm_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--master')
+        return
+        ;;
+    '--replica')
+        return
+        ;;
+    '-a'|'--pass')
+        return
+        ;;
+    '--user')
+        return
+        ;;
+    '--cacert')
+        __rcadm_add_completions -f
+        return
+        ;;
+    '--cacertdir')
+        __rcadm_add_completions -d
+        return
+        ;;
+    '--cert')
+        __rcadm_add_completions -f
+        return
+        ;;
+    '--key')
+        __rcadm_add_completions -f
+        return
+        ;;
+    '--sni')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __rcadm_add_completions -W "$(__rcadm_custom_complete ---completion failover -- positional@0 "${COMP_CWORD}" "$(__rcadm_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
+}
+
+_rcadm_set-timeout() {
+    repeating_flags=()
+    non_repeating_flags=(--json --askpass --tls --insecure --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-a --pass --user --cacert --cacertdir --cert --key --sni --timeout)
+    __rcadm_offer_flags_options 2
+
+    # Offer option value completions
+    case "${prev}" in
+    '-a'|'--pass')
+        return
+        ;;
+    '--user')
+        return
+        ;;
+    '--cacert')
+        __rcadm_add_completions -f
+        return
+        ;;
+    '--cacertdir')
+        __rcadm_add_completions -d
+        return
+        ;;
+    '--cert')
+        __rcadm_add_completions -f
+        return
+        ;;
+    '--key')
+        __rcadm_add_completions -f
+        return
+        ;;
+    '--sni')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __rcadm_add_completions -W "$(__rcadm_custom_complete ---completion set-timeout -- positional@0 "${COMP_CWORD}" "$(__rcadm_cursor_index_in_current_word)")"
         return
         ;;
     esac

@@ -28,9 +28,9 @@ public enum Convergence {
       last = snaps
       let values = snaps.compactMap(\.1)
       if values.count == sessions.count, let first = values.first,
-        values.allSatisfy({
-          $0.signature == first.signature && ($0.stateOK || !serving) && $0.knownNodes == expectedNodes
-            && $0.masterOf == replicaOf[$0.id]
+        values.allSatisfy({ snap in
+          snap.signature == first.signature && (snap.stateOK || !serving) && snap.knownNodes == expectedNodes
+            && replicaOf[snap.id].map { snap.masterOf == $0 } ?? true
         })
       {
         return
@@ -78,9 +78,8 @@ public enum Convergence {
         reasons.append("\(address) knows \(snap.knownNodes) of \(expectedNodes) nodes")
       }
       if snap.signature != common { reasons.append("\(address) sees different slot owners") }
-      if snap.masterOf != replicaOf[snap.id] {
-        reasons.append(
-          "\(address) is not yet a replica of \(replicaOf[snap.id].map { String($0.prefix(8)) } ?? "-")")
+      if let expected = replicaOf[snap.id], snap.masterOf != expected {
+        reasons.append("\(address) is not yet a replica of \(expected.prefix(8))")
       }
     }
     return "the nodes did not agree within \(timeout.shortText): "

@@ -187,13 +187,3 @@ public enum ClusterCreate {
     }
   }
 }
-
-extension Duration {
-  /// "0.42 s", "12 s": for progress lines and messages.
-  public var shortText: String {
-    let c = components
-    let s = Double(c.seconds) + Double(c.attoseconds) / 1e18
-    if s >= 10 { return "\(Int(s.rounded())) s" }
-    return "\((s * 100).rounded() / 100) s"
-  }
-}

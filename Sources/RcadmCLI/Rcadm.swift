@@ -19,7 +19,11 @@ public struct Rcadm: AsyncParsableCommand {
       2 usage, connection, auth or validation error (nothing was changed); 3 interrupted mid-operation.
       """,
     version: version,
-    subcommands: [Check.self, Info.self, Call.self, Create.self, Sandbox.self]
+    subcommands: [
+      Check.self, Info.self, Call.self, Create.self, AddNodeCommand.self, DelNodeCommand.self,
+      FailoverCommand.self,
+      SetTimeoutCommand.self, Sandbox.self,
+    ]
   )
 
   public init() {}

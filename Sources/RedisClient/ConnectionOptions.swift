@@ -45,17 +45,3 @@ public struct TLSOptions: Sendable, Hashable {
     self.insecure = insecure
   }
 }
-
-extension Duration {
-  /// Seconds as a Double, for messages and NIO time amounts.
-  public var seconds: Double {
-    let c = components
-    return Double(c.seconds) + Double(c.attoseconds) / 1e18
-  }
-
-  /// "5 s", "0.25 s": how waits are named in messages.
-  public var shortDescription: String {
-    let s = seconds
-    return s == s.rounded() ? "\(Int(s)) s" : "\((s * 1000).rounded() / 1000) s"
-  }
-}

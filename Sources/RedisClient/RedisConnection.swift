@@ -29,7 +29,7 @@ public final class RedisConnection: NodeSession {
     let replies = commands.map { command in
       PendingReply(
         promise: channel.eventLoop.makePromise(of: RESPValue.self),
-        label: "\(Self.label(command)) within \(wait.shortDescription)", deadline: deadline)
+        label: "\(Self.label(command)) within \(wait.shortText)", deadline: deadline)
     }
     let node = address
     // A closed channel drops writes before they reach the handler: fail the replies here too.
@@ -162,7 +162,7 @@ public struct RedisConnector: NodeConnector {
     let text = String(describing: error)
     if text.contains("connectTimeout") || text.contains("timed out") {
       return ConnectionError(
-        .timeout, node: address, "could not connect to \(address) within \(timeout.shortDescription)")
+        .timeout, node: address, "could not connect to \(address) within \(timeout.shortText)")
     }
     if text.contains("errno: 111") || text.contains("Connection refused") {
       return ConnectionError(

@@ -103,9 +103,12 @@ public final class TestCluster: @unchecked Sendable {
         }
         if let pw = options.password { args += ["--requirepass", pw, "--masterauth", pw] }
         args += options.extra
+        // A config file (empty; settings come as arguments) so CONFIG REWRITE works.
+        let conf = "\(dir)/redis.conf"
+        try "".write(toFile: conf, atomically: true, encoding: .utf8)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: server)
-        process.arguments = args
+        process.arguments = [conf] + args
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()

@@ -1,0 +1,119 @@
+import ClusterKit
+
+/// How CLUSTER FAILOVER runs on the replica.
+public enum FailoverMode: String, Sendable, CaseIterable {
+  /// Coordinated with the master: no writes are lost.
+  case coordinated
+  /// No handshake with the master (it may be down); a majority of masters must still vote.
+  case force
+  /// No election at all: the replica takes over on its own authority.
+  case takeover
+}
+
+/// The replica chosen to take over and why.
+public struct FailoverPlan: Sendable {
+  public var replica: NodeReport
+  public var master: NodeReport
+  public var mode: FailoverMode
+  /// Bytes of replication stream the replica is behind its master, when both offsets are known.
+  public var bytesBehind: Int?
+  public var linkUp: Bool
+}
+
+/// `failover`: promote a replica and wait until every reachable node agrees.
+public enum Failover {
+  /// Picks the replica: the given one, or the master's replica with the highest offset
+  /// (preferring one on another host than the master when offsets tie).
+  public static func plan(_ cluster: LiveCluster, master: String?, replica: String?, mode: FailoverMode)
+    throws -> FailoverPlan
+  {
+    let view = cluster.view
+    func resolve(_ name: String) throws -> NodeReport {
+      switch view.resolve(name) {
+      case .success(let n): return n
+      case .failure(let e): throw ValidationProblems([e.description])
+      }
+    }
+    let chosen: NodeReport
+    if let replica {
+      chosen = try resolve(replica)
+      guard chosen.isReplica else {
+        throw ValidationProblems(["\(chosen.label) is a master; --replica needs a replica"])
+      }
+    } else {
+      let m = try resolve(master ?? "")
+      guard m.isMaster else {
+        throw ValidationProblems(["\(m.label) is a replica; --master needs a master (or use --replica)"])
+      }
+      let candidates = view.replicas(of: m.id).filter(\.isReachable)
+      guard
+        let best = candidates.max(by: { a, b in
+          (offset(a), a.address?.host != m.address?.host ? 1 : 0) < (
+            offset(b), b.address?.host != m.address?.host ? 1 : 0
+          )
+        })
+      else {
+        throw ValidationProblems(["\(m.label) has no reachable replica to fail over to"])
+      }
+      chosen = best
+    }
+    guard chosen.isReachable else {
+      throw ValidationProblems(["\(chosen.label) cannot be reached: \(chosen.unreachableReason ?? "")"])
+    }
+    guard let masterId = chosen.entry.masterId, let m = view.node(id: masterId) else {
+      throw ValidationProblems(["\(chosen.label) replicates a node the cluster does not know"])
+    }
+    let linkUp = chosen.info["master_link_status"] == "up"
+    if !linkUp && mode == .coordinated {
+      throw ValidationProblems([
+        "\(chosen.label)'s replication link to \(m.label) is down, so a coordinated failover cannot sync with the master; use --force (a majority of masters still votes) or --takeover"
+      ])
+    }
+    let masterOffset = Int(m.info["master_repl_offset"] ?? "")
+    let behind = masterOffset.map { max(0, $0 - offset(chosen)) }
+    return FailoverPlan(
+      replica: chosen, master: m, mode: mode, bytesBehind: m.isReachable ? behind : nil, linkUp: linkUp)
+  }
+
+  static func offset(_ r: NodeReport) -> Int {
+    Int(r.info["slave_repl_offset"] ?? r.info["master_repl_offset"] ?? "") ?? 0
+  }
+
+  /// Runs CLUSTER FAILOVER on the replica and waits until it is master everywhere reachable.
+  public static func apply(
+    _ plan: FailoverPlan, cluster: LiveCluster, timeout: Duration, log: @Sendable (String) -> Void
+  ) async throws -> Duration {
+    let clock = ContinuousClock()
+    let start = clock.now
+    guard let session = cluster.session(plan.replica.id) else {
+      throw OperationError("not connected to \(plan.replica.label)")
+    }
+    var command = ["CLUSTER", "FAILOVER"]
+    if plan.mode != .coordinated { command.append(plan.mode.rawValue.uppercased()) }
+    try await session.call(command)
+    log("Sent \(command.joined(separator: " ")) to \(plan.replica.label)")
+    let newId = plan.replica.id
+    let slots = plan.master.entry.slots
+    let peers = cluster.view.nodes.filter(\.isReachable)
+    while true {
+      let waiting = await mapConcurrently(peers, limit: 64) { node -> String? in
+        guard let s = cluster.session(node.id), let text = try? await s.text("CLUSTER", "NODES"),
+          let table = try? ClusterNodesParser.parse(text), let me = table.first(where: { $0.id == newId })
+        else { return node.label }
+        return me.isMaster && me.slots == slots ? nil : node.label
+      }.compactMap { $0 }
+      if waiting.isEmpty { break }
+      if clock.now > start + timeout {
+        throw OperationError(
+          "\(plan.replica.label) did not become master everywhere within \(timeout.shortText): \(waiting.joined(separator: ", ")) still see the old layout"
+        )
+      }
+      try await Task.sleep(for: .milliseconds(20))
+    }
+    try await Convergence.waitUntilAgreed(
+      peers.compactMap { cluster.session($0.id) }, expectedNodes: cluster.view.nodes.count,
+      deadline: start + timeout,
+      timeout: timeout)
+    return clock.now - start
+  }
+}

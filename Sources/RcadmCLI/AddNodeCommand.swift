@@ -1,0 +1,108 @@
+import ArgumentParser
+import ClusterAdmin
+import ClusterKit
+
+/// `rcadm add-node NEW EXISTING`: join an empty node as a master or a replica.
+struct AddNodeCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "add-node",
+    abstract: "Add an empty node to a cluster, as a master without slots or as a replica.",
+    discussion: """
+      The cluster must check clean first (rcadm waits, bounded by --timeout, for nodes still agreeing after \
+      an earlier change). A replica goes to --master, or to the master with the fewest replicas, preferring \
+      one on another host.
+      """)
+
+  @Argument(
+    help: ArgumentHelp("The empty node to add (host:port).", valueName: "new"),
+    completion: .custom(knownAddresses))
+  var newNode: String
+
+  @Argument(
+    help: ArgumentHelp("Any node of the cluster.", valueName: "existing"), completion: .custom(knownAddresses)
+  )
+  var existing: String
+
+  @Flag(help: "Join as a replica.")
+  var replica = false
+
+  @Option(help: "The master to replicate (id, unique id prefix or address); implies --replica.")
+  var master: String?
+
+  @OptionGroup var mutation: MutationFlags
+  @OptionGroup var output: OutputFlags
+  @OptionGroup var connection: ConnectionFlags
+
+  func run() async throws {
+    let newSpec = try parseSeed([newNode])
+    let seed = try parseSeed([existing])
+    let connector = try connection.connector(for: seed)
+    let wait = connection.waitBound(default: .seconds(30))
+    let cluster = try await loadHealthyCluster(seed.address, connector: connector, timeout: wait)
+    let plan: AddNodePlan
+    do {
+      plan = try await AddNode.plan(
+        newNode: newSpec.address, cluster: cluster, asReplica: replica || master != nil, masterName: master,
+        connector: connector)
+    } catch let e as ValidationProblems {
+      await cluster.closeAll()
+      throw RcadmError.usage("cannot add \(newSpec.address), nothing was changed: \(e)")
+    }
+    let role = plan.master.map { "replica of \($0.label) (\($0.shortId))" } ?? "master without slots"
+    if !output.json || mutation.dryRun {
+      printOrJSON(
+        output.json,
+        text: "Plan: add \(plan.node.clusterAddress) (\(plan.node.id)) as \(role)"
+          + (plan.copyFunctions ? ", copying functions" : ""),
+        json: [
+          ("new_node", .string(plan.node.clusterAddress.description)), ("id", .string(plan.node.id)),
+          ("master_id", .optional(plan.master?.id)),
+        ])
+    }
+    if mutation.dryRun { return await finish(plan, cluster) }
+    do {
+      try confirm("Add this node?", mutation)
+      try await AddNode.apply(plan, cluster: cluster, timeout: wait, log: progress)
+    } catch let e as OperationError {
+      await finish(plan, cluster)
+      throw RcadmError.problems("add-node failed: \(e.description)")
+    } catch {
+      await finish(plan, cluster)
+      throw error
+    }
+    await finish(plan, cluster)
+    try await reportAfterChange(
+      seed: seed.address, connection: connection, json: output.json,
+      extra: [
+        ("added", .string(plan.node.clusterAddress.description)), ("master_id", .optional(plan.master?.id)),
+      ])
+  }
+
+  func finish(_ plan: AddNodePlan, _ cluster: LiveCluster) async {
+    await plan.node.session.close()
+    await cluster.closeAll()
+  }
+}
+
+/// Loads a cluster that must check clean, waiting (bounded) for one that is still settling.
+func loadHealthyCluster(_ seed: NodeAddress, connector: any NodeConnector, timeout: Duration) async throws
+  -> LiveCluster
+{
+  do {
+    return try await Readiness.loadHealthy(
+      seed: seed, loader: ClusterLoader(connector: connector), timeout: timeout)
+  } catch let e as SeedError {
+    throw RcadmError.usage(e.description)
+  } catch let e as NotReady {
+    throw RcadmError.usage(e.description)
+  }
+}
+
+/// A plan line as text, or as a JSON document when --json.
+func printOrJSON(_ json: Bool, text: String, json fields: [(String, JSON)]) {
+  if json {
+    print(JSON.object([("dry_run", .bool(true))] + fields).render())
+  } else {
+    print(Terminal.bold(text))
+  }
+}

@@ -1,0 +1,73 @@
+import ArgumentParser
+import ClusterAdmin
+import ClusterKit
+
+/// `rcadm del-node ADDR NODE`: remove a node, even a failed or unreachable one.
+struct DelNodeCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "del-node",
+    abstract: "Remove a node without slots from the cluster, even if it has failed or cannot be reached.",
+    discussion: """
+      NODE is a node id, a unique id prefix or an address. Its replicas move to the master with the fewest \
+      replicas; every reachable node FORGETs it at once; a reachable removed node gets CLUSTER RESET SOFT.
+      """)
+
+  @Argument(
+    help: ArgumentHelp("Any node of the cluster.", valueName: "address"), completion: .custom(knownAddresses))
+  var address: String
+
+  @Argument(help: ArgumentHelp("The node to remove: id, unique id prefix or address.", valueName: "node"))
+  var node: String
+
+  @OptionGroup var mutation: MutationFlags
+  @OptionGroup var output: OutputFlags
+  @OptionGroup var connection: ConnectionFlags
+
+  func run() async throws {
+    let seed = try parseSeed([address])
+    let cluster = try await loadCluster([address], connection)
+    let plan: DeleteNodePlan
+    do {
+      plan = try DeleteNode.plan(cluster, node: node)
+    } catch let e as ValidationProblems {
+      await cluster.closeAll()
+      throw RcadmError.usage("cannot remove \(node), nothing was changed: \(e)")
+    }
+    let state = plan.victim.isReachable ? "" : " (unreachable: \(plan.victim.unreachableReason ?? ""))"
+    var text =
+      "Plan: remove \(plan.victim.label) (\(plan.victim.id))\(state); \(plan.forgetters.count) node(s) will forget it"
+    for (r, m) in plan.moves { text += "\n  \(r.label) will replicate \(m.label) instead" }
+    if !output.json || mutation.dryRun {
+      printOrJSON(
+        output.json, text: text,
+        json: [
+          ("remove", .string(plan.victim.id)), ("forgetters", .int(plan.forgetters.count)),
+          (
+            "moves",
+            .array(
+              plan.moves.map { .object([("replica", .string($0.replica.id)), ("to", .string($0.to.id))]) })
+          ),
+        ])
+    }
+    if mutation.dryRun { return await cluster.closeAll() }
+    do {
+      try confirm("Remove this node?", mutation)
+      try await DeleteNode.apply(
+        plan, cluster: cluster, timeout: connection.waitBound(default: .seconds(30)), log: progress)
+    } catch let e as OperationError {
+      await cluster.closeAll()
+      throw RcadmError.problems("del-node failed: \(e.description)")
+    } catch {
+      await cluster.closeAll()
+      throw error
+    }
+    await cluster.closeAll()
+    // Report from a node that stays in the cluster.
+    let reportSeed =
+      plan.victim.id == cluster.view.nodes.first(where: { $0.dialAddress == seed.address })?.id
+      ? plan.forgetters[0].dialAddress ?? seed.address : seed.address
+    try await reportAfterChange(
+      seed: reportSeed, connection: connection, json: output.json,
+      extra: [("removed", .string(plan.victim.id))])
+  }
+}

@@ -1,0 +1,90 @@
+import ArgumentParser
+import ClusterAdmin
+import ClusterKit
+
+extension FailoverMode: ExpressibleByArgument {}
+
+/// `rcadm failover`: promote a replica and wait until the cluster agrees.
+struct FailoverCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "failover",
+    abstract: "Promote a replica to master (CLUSTER FAILOVER) and wait until every reachable node agrees.",
+    discussion: """
+      With --master, the master's replica with the highest replication offset is chosen. A replica whose \
+      replication link is down is refused unless --force or --takeover.
+      """)
+
+  @Argument(
+    help: ArgumentHelp("Any node of the cluster.", valueName: "address"), completion: .custom(knownAddresses))
+  var address: String
+
+  @Option(help: "Fail over this master (id, unique id prefix or address) to its best replica.")
+  var master: String?
+
+  @Option(help: "Promote this replica (id, unique id prefix or address).")
+  var replica: String?
+
+  @Flag(help: "CLUSTER FAILOVER FORCE: do not wait for the master (use when it is down).")
+  var force = false
+
+  @Flag(help: "CLUSTER FAILOVER TAKEOVER: no election; the replica takes over on its own.")
+  var takeover = false
+
+  @OptionGroup var mutation: MutationFlags
+  @OptionGroup var output: OutputFlags
+  @OptionGroup var connection: ConnectionFlags
+
+  func validate() throws {
+    if (master == nil) == (replica == nil) {
+      throw ValidationError("give exactly one of --master or --replica")
+    }
+    if force && takeover { throw ValidationError("--force and --takeover exclude each other") }
+  }
+
+  func run() async throws {
+    let cluster = try await loadCluster([address], connection)
+    let mode: FailoverMode = takeover ? .takeover : force ? .force : .coordinated
+    let plan: FailoverPlan
+    do {
+      plan = try Failover.plan(cluster, master: master, replica: replica, mode: mode)
+    } catch let e as ValidationProblems {
+      await cluster.closeAll()
+      throw RcadmError.usage("cannot fail over, nothing was changed: \(e)")
+    }
+    let lag = plan.bytesBehind.map { "\($0) bytes behind" } ?? "lag unknown (master unreachable)"
+    if !output.json || mutation.dryRun {
+      printOrJSON(
+        output.json,
+        text:
+          "Plan: \(plan.replica.label) (\(plan.replica.shortId)) takes over from \(plan.master.label) (\(plan.master.shortId)), \(mode.rawValue); replica is \(lag)",
+        json: [
+          ("replica", .string(plan.replica.id)), ("master", .string(plan.master.id)),
+          ("mode", .string(mode.rawValue)),
+          ("bytes_behind", .optional(plan.bytesBehind)),
+        ])
+    }
+    if mutation.dryRun { return await cluster.closeAll() }
+    let took: Duration
+    do {
+      try confirm("Fail over?", mutation)
+      took = try await Failover.apply(
+        plan, cluster: cluster, timeout: connection.waitBound(default: .seconds(60)), log: progress)
+    } catch let e as OperationError {
+      await cluster.closeAll()
+      throw RcadmError.problems("failover did not complete: \(e.description)")
+    } catch let e as ServerError {
+      await cluster.closeAll()
+      throw RcadmError.problems("failover refused by \(plan.replica.label): \(e.message)")
+    } catch {
+      await cluster.closeAll()
+      throw error
+    }
+    await cluster.closeAll()
+    if !output.json {
+      print("\(plan.replica.label) is master; every reachable node agreed after \(took.shortText).")
+    }
+    try await reportAfterChange(
+      seed: plan.replica.dialAddress ?? cluster.view.seed, connection: connection, json: output.json,
+      extra: [("new_master", .string(plan.replica.id)), ("seconds", .double(took.seconds))])
+  }
+}

@@ -1,0 +1,250 @@
+#!/usr/bin/env bash
+# Benchmark cluster creation: `rcadm create` against `redis-cli --cluster
+# create`, side by side in one run, on fresh empty nodes for every trial.
+#
+# For each size N (default 6 and 60, 1 replica per master) and each of TRIALS
+# trials, three variants run, each on its own freshly started nodes:
+#
+#   rcadm create --no-wait   returns once every node agrees on the configuration
+#   redis-cli --cluster create   returns once the slot configuration is consistent
+#   rcadm create             (default) also waits for cluster_state:ok everywhere
+#
+# Per variant: `rcadm sandbox up --no-create` starts N empty nodes, the script
+# sleeps SETTLE seconds (so both tools meet the same server-side start-up
+# state), times the create command ("agreed" = its wall time), then polls
+# CLUSTER INFO on every node until all say cluster_state:ok ("serving" = from
+# the start of the command to that moment), and tears the nodes down.
+# Prints the median of each and the ratios rcadm/redis-cli.
+#
+#   bench/create.sh                                        # uses .build-release/release/rcadm
+#   RCADM_BIN=.build/debug/rcadm TRIALS=1 bench/create.sh  # quick try
+#
+# Environment: RCADM_BIN, TRIALS (default 3), SIZES (default "6 60"),
+# SETTLE (seconds, default 2.5), BASE_PORT (default 24000; see below),
+# BENCH_TSV (copy the raw per-trial results there).
+set -euo pipefail
+
+TRIALS=${TRIALS:-3}
+SIZES=${SIZES:-"6 60"}
+SETTLE=${SETTLE:-2.5}
+BASE_PORT=${BASE_PORT:-24000}
+REPLICAS=1
+SERVE_TIMEOUT=60     # seconds to wait for cluster_state:ok after a create
+PORT_STRIDE=100      # candidate node-port ranges: BASE_PORT, +100, ... (see pick_base)
+PORT_SLOTS=20
+
+die() { echo "bench/create.sh: $*" >&2; exit 2; }
+
+if [[ -n "${RCADM_BIN:-}" && "$RCADM_BIN" == */* && "$RCADM_BIN" != /* ]]; then
+  RCADM_BIN=$PWD/$RCADM_BIN   # relative to where we were called from
+fi
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+if [[ -z "${RCADM_BIN:-}" ]]; then
+  # Only a release build says anything about speed.
+  RCADM_BIN=.build-release/release/rcadm
+  if [[ ! -x "$RCADM_BIN" ]]; then
+    echo "building release into .build-release (set RCADM_BIN to skip)..." >&2
+    swift build -c release --scratch-path .build-release >&2
+  fi
+fi
+BIN=$(command -v -- "$RCADM_BIN") || die "$RCADM_BIN not found or not executable"
+BIN=$(realpath -- "$BIN")
+REDIS_CLI=$(command -v redis-cli) || die "redis-cli not found (apt-get install redis-tools)"
+command -v redis-server >/dev/null || die "redis-server not found (apt-get install redis-server)"
+command -v python3 >/dev/null || die "python3 not found"
+command -v ss >/dev/null || die "ss not found (apt-get install iproute2)"
+[[ "$TRIALS" =~ ^[1-9][0-9]*$ ]] || die "TRIALS=$TRIALS: want a positive integer"
+max_n=0
+for n in $SIZES; do
+  [[ "$n" =~ ^[0-9]+$ ]] && ((n >= 3 * (REPLICAS + 1))) || die "SIZES: $n is not a node count >= $((3 * (REPLICAS + 1)))"
+  if ((n > max_n)); then max_n=$n; fi
+done
+((max_n <= PORT_STRIDE)) || die "SIZES: at most $PORT_STRIDE nodes"
+if ! [[ "$BASE_PORT" =~ ^[0-9]+$ ]] || ((BASE_PORT < 1024 ||
+  BASE_PORT + (PORT_SLOTS - 1) * PORT_STRIDE + max_n - 1 + 10000 > 65535)); then
+  die "BASE_PORT=$BASE_PORT: ports BASE_PORT..+$(((PORT_SLOTS - 1) * PORT_STRIDE + max_n - 1)) and +10000 must be in 1024..65535"
+fi
+
+# Ports. Every trial needs N node ports and their bus ports (+10000) free.
+# After a teardown, the ports of a trial keep TIME-WAIT sockets for ~60 s; the
+# bus ports (34000.. for BASE_PORT 24000) are in Linux's ephemeral range, so
+# TIME-WAIT sockets of short client connections (redis-cli, rcadm, this
+# script's poller) may sit on them too, and redis-server cannot bind a port
+# held by a client's TIME-WAIT socket (no SO_REUSEADDR on the client side).
+# So each trial takes the first of PORT_SLOTS ranges BASE_PORT + k*PORT_STRIDE
+# with no socket at all on its ports; with ~10 s per trial, a range is free
+# again by the time the slots wrap around.
+range_busy() {   # range_busy BASE N: prints "STATE PORT" for sockets on the range
+  ss -Htan 2>/dev/null | awk -v lo="$1" -v hi="$(($1 + $2 - 1))" '{
+    n = split($4, a, ":"); p = a[n] + 0
+    if ((p >= lo && p <= hi) || (p >= lo + 10000 && p <= hi + 10000)) print $1, p
+  }'
+}
+next_slot=0
+pick_base() {   # pick_base N: sets $base to a range with no sockets, waiting if needed
+  local n=$1 k tries deadline=$((SECONDS + 90)) busy
+  while :; do
+    for ((tries = 0; tries < PORT_SLOTS; tries++)); do
+      k=$(((next_slot + tries) % PORT_SLOTS))
+      base=$((BASE_PORT + k * PORT_STRIDE))
+      busy=$(range_busy "$base" "$n")
+      if [[ -z "$busy" ]]; then
+        next_slot=$(((k + 1) % PORT_SLOTS))
+        return 0
+      fi
+      if grep -qv '^TIME-WAIT' <<<"$busy"; then
+        die "ports in use: $(grep -v '^TIME-WAIT' <<<"$busy" | head -3 | tr '\n' ' ')- pick other ports with BASE_PORT=<port>"
+      fi
+    done
+    ((SECONDS < deadline)) || die "no free port range at BASE_PORT=$BASE_PORT (+k*$PORT_STRIDE); try another BASE_PORT"
+    echo "waiting for TIME-WAIT sockets on ports $BASE_PORT.. to expire..." >&2
+    sleep 5
+  done
+}
+
+work=$(mktemp -d -t rcadm-bench-create.XXXXXX)
+results=$work/results.tsv
+: >"$results"
+sandboxes=()   # every sandbox directory used; the EXIT trap stops what is left
+stop_sandbox() {   # stop_sandbox DIR
+  local dir=$1 port
+  [[ -d "$dir" ]] || return 0
+  # Fast path: SHUTDOWN NOSAVE NOW each node (SIGTERM-based `sandbox down`
+  # currently waits out its 10 s timeout, see BENCHMARKS.md), then let
+  # `sandbox down` reap whatever is left and delete the directory.
+  for port in $(sed -n 's/^port //p' "$dir"/node-*/redis.conf 2>/dev/null); do
+    "$REDIS_CLI" -p "$port" shutdown nosave now >/dev/null 2>&1 || true
+  done
+  "$BIN" sandbox down --dir "$dir" >/dev/null 2>&1 ||
+    echo "bench/create.sh: 'rcadm sandbox down --dir $dir' failed; stop the nodes by hand" >&2
+}
+cleanup() {
+  local d
+  for d in ${sandboxes[@]+"${sandboxes[@]}"}; do stop_sandbox "$d"; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'echo "bench/create.sh: interrupted; tearing down" >&2; exit 130' INT TERM
+
+# Polls CLUSTER INFO on every node (persistent connections, pipelined, every
+# 5 ms) until all say cluster_state:ok. Prints "FIRST NS": FIRST is 1 when the
+# very first round already succeeded, NS the wall clock (same clock as
+# `date +%s%N`) at the end of the first successful round.
+poll_ok() {   # poll_ok ADDR...
+  python3 - "$SERVE_TIMEOUT" "$@" <<'EOF'
+import socket, sys, time
+timeout, addrs = float(sys.argv[1]), sys.argv[2:]
+conns = []
+for a in addrs:
+    host, port = a.rsplit(":", 1)
+    s = socket.create_connection((host, int(port)), timeout=5)
+    s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    conns.append((a, s, s.makefile("rb")))
+def reply(f):
+    line = f.readline()
+    if line[:1] != b"$":
+        raise SystemExit("unexpected reply: %r" % line)
+    return f.read(int(line[1:]) + 2)
+deadline = time.monotonic() + timeout
+first = True
+while True:
+    for _, s, _ in conns:
+        s.sendall(b"CLUSTER INFO\r\n")
+    states = [(a, b"cluster_state:ok" in reply(f)) for a, _, f in conns]
+    now = time.time_ns()
+    if all(ok for _, ok in states):
+        print(1 if first else 0, now)
+        break
+    if time.monotonic() > deadline:
+        bad = [a for a, ok in states if not ok]
+        raise SystemExit("cluster_state not ok after %gs on: %s" % (timeout, " ".join(bad[:5])))
+    first = False
+    time.sleep(0.005)
+EOF
+}
+
+# run_variant N VARIANT TRIAL: one trial on fresh nodes; appends to $results.
+run_variant() {
+  local n=$1 variant=$2 trial=$3 base dir i t0 t1 first ok_ns agreed serving rc=0
+  local addrs=() cmd=()
+  pick_base "$n"
+  for ((i = 0; i < n; i++)); do addrs+=("127.0.0.1:$((base + i))"); done
+  dir=$work/sandbox-$n-$variant-$trial
+  sandboxes+=("$dir")
+  "$BIN" sandbox up --nodes "$n" --base-port "$base" --dir "$dir" --no-create >"$work/up.log" 2>&1 ||
+    { cat "$work/up.log" >&2; die "rcadm sandbox up --no-create (ports $base..) failed"; }
+  sleep "$SETTLE"
+  case $variant in
+    rcadm-nowait) cmd=("$BIN" create "${addrs[@]}" --replicas "$REPLICAS" --yes --no-wait) ;;
+    redis-cli) cmd=("$REDIS_CLI" --cluster create "${addrs[@]}" --cluster-replicas "$REPLICAS" --cluster-yes) ;;
+    rcadm) cmd=("$BIN" create "${addrs[@]}" --replicas "$REPLICAS" --yes) ;;
+  esac
+  t0=$(date +%s%N)
+  "${cmd[@]}" >"$work/create.log" 2>&1 || rc=$?
+  t1=$(date +%s%N)
+  if ((rc != 0)); then
+    tail -20 "$work/create.log" >&2
+    die "$variant create of $n nodes failed (exit $rc; log above)"
+  fi
+  read -r first ok_ns < <(poll_ok "${addrs[@]}") || die "$variant, $n nodes: nodes never all reached cluster_state:ok"
+  [[ -n "${ok_ns:-}" ]] || die "$variant, $n nodes: nodes never all reached cluster_state:ok"
+  # Already ok at the first poll: the command itself waited for it (rcadm default).
+  if ((first == 1)); then ok_ns=$t1; fi
+  agreed=$(((t1 - t0) / 1000))
+  serving=$(((ok_ns - t0) / 1000))
+  printf '%s\t%s\t%s\t%s\t%s\n' "$n" "$variant" "$trial" "$agreed" "$serving" >>"$results"
+  awk -v n="$n" -v v="$variant" -v t="$trial" -v a="$agreed" -v s="$serving" -v b="$base" 'BEGIN {
+    printf "  N=%-3s %-13s trial %s: returned %8.1f ms, all cluster_state:ok %8.1f ms (ports %s..)\n", n, v, t, a / 1000, s / 1000, b
+  }' >&2
+  stop_sandbox "$dir"
+}
+
+echo "rcadm:        $BIN ($("$BIN" --version))"
+echo "redis-cli:    $REDIS_CLI ($("$REDIS_CLI" --version))"
+echo "redis-server: $(redis-server --version | sed 's/ sha=.*//')"
+echo "sizes: $SIZES; replicas $REPLICAS; $TRIALS trial(s) per variant; settle ${SETTLE}s; ports $BASE_PORT.. (+10000)"
+
+variants=(rcadm-nowait redis-cli rcadm)
+for n in $SIZES; do
+  for ((t = 1; t <= TRIALS; t++)); do
+    # Rotate the order per trial so no variant always runs first.
+    for ((v = 0; v < ${#variants[@]}; v++)); do
+      run_variant "$n" "${variants[$(((v + t - 1) % ${#variants[@]}))]}" "$t"
+    done
+  done
+done
+if [[ -n "${BENCH_TSV:-}" ]]; then cp "$results" "$BENCH_TSV"; fi
+
+echo
+python3 - "$results" "$TRIALS" <<'EOF'
+import collections, statistics, sys
+rows = collections.defaultdict(lambda: ([], []))
+for line in open(sys.argv[1]):
+    n, variant, _, agreed, serving = line.split("\t")
+    rows[(int(n), variant)][0].append(int(agreed) / 1000)
+    rows[(int(n), variant)][1].append(int(serving) / 1000)
+names = {"rcadm-nowait": "rcadm create --no-wait", "redis-cli": "redis-cli --cluster create",
+         "rcadm": "rcadm create"}
+targets = {6: 0.12, 60: 0.25}
+med = lambda xs: statistics.median(xs)
+print("create, replicas 1, median of %s trial(s) on fresh nodes (ms; ratio = rcadm / redis-cli):" % sys.argv[2])
+print("  %5s  %-26s %10s %10s %14s %14s" % ("nodes", "tool", "agreed", "serving", "ratio agreed", "ratio serving"))
+verdicts = []
+for n in sorted({n for n, _ in rows}):
+    cli_a, cli_s = (med(x) for x in rows[(n, "redis-cli")])
+    for v in ("rcadm-nowait", "redis-cli", "rcadm"):
+        a, s = (med(x) for x in rows[(n, v)])
+        # rcadm create (default) returns at serving, so it has no "agreed" time of its own.
+        agreed = "-" if v == "rcadm" else "%.1f" % a
+        ra = "-" if v != "rcadm-nowait" else "%.3f" % (a / cli_a)
+        rs = "-" if v == "redis-cli" else "%.3f" % (s / cli_s)
+        print("  %5d  %-26s %10s %10.1f %14s %14s" % (n, names[v], agreed, s, ra, rs))
+    r = med(rows[(n, "rcadm-nowait")][0]) / cli_a
+    if n in targets:
+        verdicts.append("  %d nodes: agreed ratio %.3f, target <= %.2f: %s"
+                        % (n, r, targets[n], "met" if r <= targets[n] else "NOT met"))
+if verdicts:
+    print("targets (agreed: rcadm create --no-wait vs redis-cli --cluster create):")
+    print("\n".join(verdicts))
+EOF
