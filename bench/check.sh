@@ -45,28 +45,23 @@ addrs=()
 for ((i = 0; i < NODES; i++)); do addrs+=("127.0.0.1:$((BASE_PORT + i))"); done
 seed=${addrs[0]}
 
-# Fail early with a clear message rather than halfway through sandbox up.
-# Bus ports (BASE_PORT+10000..) fall in Linux's ephemeral range, so client
-# connections of an earlier run can leave TIME-WAIT sockets on them for up to
-# 60 s. redis-server binds with SO_REUSEADDR, but that does not help against a
-# TIME-WAIT socket of a client that did not set it (redis-cli, rcadm), and
-# `rcadm sandbox up` then refuses the port; so wait for them to expire.
-ports_in_use() {   # prints "STATE PORT" for every socket on one of our ports
-  ss -Htan 2>/dev/null | awk -v lo="$BASE_PORT" -v hi="$((BASE_PORT + NODES - 1))" '{
+# Fail early with a clear message when something else uses our ports.
+# TIME-WAIT sockets are fine as such: `rcadm sandbox up` tries to bind every
+# port the way redis-server does (SO_REUSEADDR) and refuses the range only if
+# that fails, which happens when a client connection without SO_REUSEADDR
+# (redis-cli, rcadm) left a TIME-WAIT socket on a bus port (BASE_PORT+10000..
+# is in Linux's ephemeral range). Such sockets expire within 60 s, so on that
+# refusal `sandbox up` is retried for up to 75 s (see below).
+ports_live() {   # prints "STATE PORT" for every non-TIME-WAIT socket on one of our ports
+  ss -Htan 2>/dev/null | awk -v lo="$BASE_PORT" -v hi="$((BASE_PORT + NODES - 1))" '$1 != "TIME-WAIT" {
     n = split($4, a, ":"); p = a[n] + 0
     if ((p >= lo && p <= hi) || (p >= lo + 10000 && p <= hi + 10000)) print $1, p
   }'
 }
 if command -v ss >/dev/null; then
-  deadline=$((SECONDS + 75))
-  while busy=$(ports_in_use) && [[ -n "$busy" ]]; do
-    if grep -qv '^TIME-WAIT' <<<"$busy"; then
-      die "ports in use: $(grep -v '^TIME-WAIT' <<<"$busy" | head -3 | tr '\n' ' ')- pick free ports with BASE_PORT=<port>"
-    fi
-    ((SECONDS < deadline)) || die "TIME-WAIT sockets on our ports did not expire; try another BASE_PORT"
-    echo "waiting for $(wc -l <<<"$busy") TIME-WAIT socket(s) on ports $BASE_PORT.. / $((BASE_PORT + 10000)).. to expire..." >&2
-    sleep 5
-  done
+  if busy=$(ports_live) && [[ -n "$busy" ]]; then
+    die "ports in use: $(head -3 <<<"$busy" | tr '\n' ' ')- pick free ports with BASE_PORT=<port>"
+  fi
 else
   for ((p = BASE_PORT; p < BASE_PORT + NODES; p++)); do
     for q in "$p" "$((p + 10000))"; do
@@ -107,8 +102,15 @@ step() {
 echo "rcadm:     $BIN ($("$BIN" --version))"
 echo "redis-cli: $REDIS_CLI ($("$REDIS_CLI" --version))"
 echo "starting $NODES nodes on 127.0.0.1:$BASE_PORT..$((BASE_PORT + NODES - 1)) and forming the cluster (rcadm sandbox up, 1 replica per master)..."
-step "$BIN" sandbox up --nodes "$NODES" --base-port "$BASE_PORT" --replicas 1 --dir "$work/sandbox" >"$work/up.log" 2>&1 ||
-  { tail -20 "$work/up.log" >&2; die "rcadm sandbox up failed (log above)"; }
+deadline=$((SECONDS + 75))
+until step "$BIN" sandbox up --nodes "$NODES" --base-port "$BASE_PORT" --replicas 1 --dir "$work/sandbox" >"$work/up.log" 2>&1; do
+  if ! grep -q 'is in use' "$work/up.log" || ((SECONDS >= deadline)); then
+    tail -20 "$work/up.log" >&2
+    die "rcadm sandbox up failed (log above)"
+  fi
+  echo "$(cat "$work/up.log"); retrying in 5 s (TIME-WAIT sockets expire within 60 s)..." >&2
+  sleep 5
+done
 
 # Wait for convergence: both tools must see a healthy cluster before timing,
 # otherwise we would time error paths.

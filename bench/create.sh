@@ -30,7 +30,7 @@ SETTLE=${SETTLE:-2.5}
 BASE_PORT=${BASE_PORT:-24000}
 REPLICAS=1
 SERVE_TIMEOUT=60     # seconds to wait for cluster_state:ok after a create
-PORT_STRIDE=100      # candidate node-port ranges: BASE_PORT, +100, ... (see pick_base)
+PORT_STRIDE=100      # candidate node-port ranges: BASE_PORT, +100, ... (see start_nodes)
 PORT_SLOTS=20
 
 die() { echo "bench/create.sh: $*" >&2; exit 2; }
@@ -67,38 +67,37 @@ if ! [[ "$BASE_PORT" =~ ^[0-9]+$ ]] || ((BASE_PORT < 1024 ||
 fi
 
 # Ports. Every trial needs N node ports and their bus ports (+10000) free.
-# After a teardown, the ports of a trial keep TIME-WAIT sockets for ~60 s; the
-# bus ports (34000.. for BASE_PORT 24000) are in Linux's ephemeral range, so
-# TIME-WAIT sockets of short client connections (redis-cli, rcadm, this
-# script's poller) may sit on them too, and redis-server cannot bind a port
-# held by a client's TIME-WAIT socket (no SO_REUSEADDR on the client side).
-# So each trial takes the first of PORT_SLOTS ranges BASE_PORT + k*PORT_STRIDE
-# with no socket at all on its ports; with ~10 s per trial, a range is free
-# again by the time the slots wrap around.
-range_busy() {   # range_busy BASE N: prints "STATE PORT" for sockets on the range
-  ss -Htan 2>/dev/null | awk -v lo="$1" -v hi="$(($1 + $2 - 1))" '{
+# After a teardown, the ports of a trial keep TIME-WAIT sockets for ~60 s, and
+# the bus ports (34000.. for BASE_PORT 24000) are in Linux's ephemeral range,
+# where short client connections (redis-cli, rcadm, other programs) leave
+# TIME-WAIT sockets too. redis-server (SO_REUSEADDR) can bind a port held by
+# TIME-WAIT sockets of its own kind, but not one held by a client's that did
+# not set SO_REUSEADDR, and `rcadm sandbox up` then refuses the range. So each
+# trial tries the ranges BASE_PORT + k*PORT_STRIDE (k = 0..PORT_SLOTS-1) in
+# turn, starting after the last one used, skips ranges with live sockets
+# (someone else's servers) and moves on when `sandbox up` says a port is in use.
+range_live() {   # range_live BASE N: prints "STATE PORT" for non-TIME-WAIT sockets on the range
+  ss -Htan 2>/dev/null | awk -v lo="$1" -v hi="$(($1 + $2 - 1))" '$1 != "TIME-WAIT" {
     n = split($4, a, ":"); p = a[n] + 0
     if ((p >= lo && p <= hi) || (p >= lo + 10000 && p <= hi + 10000)) print $1, p
   }'
 }
 next_slot=0
-pick_base() {   # pick_base N: sets $base to a range with no sockets, waiting if needed
-  local n=$1 k tries deadline=$((SECONDS + 90)) busy
+start_nodes() {   # start_nodes N DIR: starts N empty nodes, sets $base
+  local n=$1 dir=$2 k tries deadline=$((SECONDS + 90))
   while :; do
     for ((tries = 0; tries < PORT_SLOTS; tries++)); do
       k=$(((next_slot + tries) % PORT_SLOTS))
       base=$((BASE_PORT + k * PORT_STRIDE))
-      busy=$(range_busy "$base" "$n")
-      if [[ -z "$busy" ]]; then
+      [[ -z "$(range_live "$base" "$n")" ]] || continue
+      if "$BIN" sandbox up --nodes "$n" --base-port "$base" --dir "$dir" --no-create >"$work/up.log" 2>&1; then
         next_slot=$(((k + 1) % PORT_SLOTS))
         return 0
       fi
-      if grep -qv '^TIME-WAIT' <<<"$busy"; then
-        die "ports in use: $(grep -v '^TIME-WAIT' <<<"$busy" | head -3 | tr '\n' ' ')- pick other ports with BASE_PORT=<port>"
-      fi
+      grep -q 'is in use' "$work/up.log" || { cat "$work/up.log" >&2; die "rcadm sandbox up --no-create (ports $base..) failed"; }
     done
-    ((SECONDS < deadline)) || die "no free port range at BASE_PORT=$BASE_PORT (+k*$PORT_STRIDE); try another BASE_PORT"
-    echo "waiting for TIME-WAIT sockets on ports $BASE_PORT.. to expire..." >&2
+    ((SECONDS < deadline)) || die "no usable port range at BASE_PORT=$BASE_PORT (+k*$PORT_STRIDE): $(cat "$work/up.log")"
+    echo "every port range is busy; waiting for TIME-WAIT sockets to expire..." >&2
     sleep 5
   done
 }
@@ -168,12 +167,10 @@ EOF
 run_variant() {
   local n=$1 variant=$2 trial=$3 base dir i t0 t1 first ok_ns agreed serving rc=0
   local addrs=() cmd=()
-  pick_base "$n"
-  for ((i = 0; i < n; i++)); do addrs+=("127.0.0.1:$((base + i))"); done
   dir=$work/sandbox-$n-$variant-$trial
   sandboxes+=("$dir")
-  "$BIN" sandbox up --nodes "$n" --base-port "$base" --dir "$dir" --no-create >"$work/up.log" 2>&1 ||
-    { cat "$work/up.log" >&2; die "rcadm sandbox up --no-create (ports $base..) failed"; }
+  start_nodes "$n" "$dir"
+  for ((i = 0; i < n; i++)); do addrs+=("127.0.0.1:$((base + i))"); done
   sleep "$SETTLE"
   case $variant in
     rcadm-nowait) cmd=("$BIN" create "${addrs[@]}" --replicas "$REPLICAS" --yes --no-wait) ;;

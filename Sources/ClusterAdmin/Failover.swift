@@ -64,6 +64,12 @@ public enum Failover {
       throw ValidationProblems(["\(chosen.label) replicates a node the cluster does not know"])
     }
     let linkUp = chosen.info["master_link_status"] == "up"
+    let masterDown = !m.isReachable || m.entry.flags.contains(.fail) || m.entry.flags.contains(.pfail)
+    if masterDown && mode == .coordinated {
+      throw ValidationProblems([
+        "\(m.label) is \(m.isReachable ? "flagged failing" : "unreachable (\(m.unreachableReason ?? ""))"), and a coordinated failover needs the master to answer; use --force (a majority of masters still votes) or --takeover"
+      ])
+    }
     if !linkUp && mode == .coordinated {
       throw ValidationProblems([
         "\(chosen.label)'s replication link to \(m.label) is down, so a coordinated failover cannot sync with the master; use --force (a majority of masters still votes) or --takeover"

@@ -29,8 +29,8 @@ func nodeId(_ cluster: TestCluster, _ i: Int, password: String? = nil) async thr
 }
 
 /// Index of the server that owns `slot` (as a master).
-func owner(of slot: Int, in cluster: TestCluster) async throws -> Int {
-  let s = try await cluster.session(0)
+func owner(of slot: Int, in cluster: TestCluster, via: Int = 0) async throws -> Int {
+  let s = try await cluster.session(via)
   defer { Task { await s.close() } }
   let entries = try ClusterNodesParser.parse(try await s.text("CLUSTER", "NODES"))
   guard let e = entries.first(where: { $0.isMaster && $0.slots.contains(slot) }),
