@@ -1,6 +1,7 @@
 import ArgumentParser
 import ClusterKit
 import RedisClient
+import Synchronization
 
 /// Connection options every command takes, with redis-cli's names.
 struct ConnectionFlags: ParsableArguments {
@@ -59,7 +60,12 @@ struct ConnectionFlags: ParsableArguments {
   func options(for spec: NodeSpec? = nil) throws -> ConnectionOptions {
     var password = password ?? spec?.password ?? Terminal.env("REDISCLI_AUTH") ?? Terminal.env("RCADM_AUTH")
     if askpass {
-      guard let typed = Terminal.readSecret(prompt: "Please input password: ") else {
+      // Asked once per process, however many connectors a command builds.
+      let typed = askedPassword.withLock { cached in
+        if cached == nil { cached = Terminal.readSecret(prompt: "Please input password: ") }
+        return cached
+      }
+      guard let typed else {
         throw RcadmError.usage("--askpass: no password could be read from the terminal")
       }
       password = typed
@@ -85,6 +91,9 @@ struct ConnectionFlags: ParsableArguments {
     }
   }
 }
+
+/// The password typed for --askpass.
+let askedPassword = Mutex<String?>(nil)
 
 /// Parses the seed node words (`host:port`, `host port`, URL) into a spec, or a usage error.
 func parseSeed(_ words: [String]) throws -> NodeSpec {

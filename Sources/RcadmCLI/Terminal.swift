@@ -30,6 +30,12 @@ enum Terminal {
     text.withUTF8 { buf in _ = write(STDERR_FILENO, buf.baseAddress, buf.count) }
   }
 
+  /// Writes to standard error without a newline (progress lines).
+  static func errorInline(_ text: String) {
+    var t = text
+    t.withUTF8 { buf in _ = write(STDERR_FILENO, buf.baseAddress, buf.count) }
+  }
+
   static func env(_ name: String) -> String? {
     guard let v = getenv(name) else { return nil }
     return String(cString: v)

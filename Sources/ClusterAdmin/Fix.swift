@@ -1,0 +1,160 @@
+import ClusterKit
+import RESP
+
+/// One slot `fix` will repair, and how.
+public struct SlotRepair: Sendable {
+  public var slot: Int
+  /// The master that owns the slot afterwards.
+  public var owner: String
+  /// Why the slot needs repair, as a sentence.
+  public var problem: String
+  /// Other masters holding keys in the slot, which move to the owner.
+  public var keyHolders: [KeyHolder]
+}
+
+/// `fix`: repair open slots, uncovered slots and slots with several owners, moving keys, never dropping them.
+public enum Fix {
+  /// Finds the slots to repair and decides each one's owner. Reads key counts from every reachable master.
+  public static func plan(_ cluster: LiveCluster, searchAllSlots: Bool, allowUnreachable: Bool) async throws
+    -> [SlotRepair]
+  {
+    let view = cluster.view
+    let masters = view.masters.filter(\.isReachable)
+    let unreachable = view.masters.filter { !$0.isReachable }
+    if !unreachable.isEmpty && !allowUnreachable {
+      throw ValidationProblems(
+        unreachable.map {
+          "\($0.label) (\($0.shortId)) is unreachable and may hold keys of the slots to fix; bring it back, remove it (rcadm del-node), or pass --fix-with-unreachable-masters"
+        })
+    }
+    var claims: [Int: [String]] = [:]
+    var open = Set<Int>()
+    for m in masters {
+      for s in m.entry.slots { claims[s, default: []].append(m.id) }
+      open.formUnion(m.entry.migrating.keys)
+      open.formUnion(m.entry.importing.keys)
+    }
+    // Slots of unreachable masters count as covered: their keys are out of reach, not lost.
+    for m in unreachable { for s in m.entry.slots where claims[s] == nil { claims[s] = [m.id] } }
+    var problems: [Int: String] = [:]
+    for s in open { problems[s] = "open (migrating/importing)" }
+    for s in 0..<slotCount where claims[s] == nil { problems[s] = problems[s] ?? "no owner" }
+    for (s, ids) in claims where ids.count > 1 {
+      problems[s] = problems[s] ?? "claimed by \(ids.count) masters"
+    }
+    if searchAllSlots {
+      for (s, holders) in await KeyScan.keysInUnownedSlots(cluster) where problems[s] == nil {
+        problems[s] = "keys on \(holders.count) master(s) that do not own it"
+      }
+    }
+    let slots = problems.keys.sorted()
+    if slots.isEmpty { return [] }
+    // Key counts of every problem slot on every reachable master, one pipeline per master.
+    let counts = await mapConcurrently(masters, limit: 32) { m -> [Int] in
+      guard let s = cluster.session(m.id),
+        let replies = try? await s.pipeline(slots.map { ["CLUSTER", "COUNTKEYSINSLOT", String($0)] })
+      else { return slots.map { _ in 0 } }
+      return replies.map { $0.int ?? 0 }
+    }
+    var repairs: [SlotRepair] = []
+    let slotLoad = Dictionary(uniqueKeysWithValues: masters.map { ($0.id, $0.entry.slots.count) })
+    for (i, slot) in slots.enumerated() {
+      let holders = zip(masters, counts).map { KeyHolder(nodeId: $0.id, keys: $1[i]) }.filter { $0.keys > 0 }
+      let owner = chooseOwner(
+        slot, masters: masters, claims: claims[slot] ?? [], holders: holders, slotLoad: slotLoad)
+      repairs.append(
+        SlotRepair(
+          slot: slot, owner: owner, problem: problems[slot]!,
+          keyHolders: holders.filter { $0.nodeId != owner }))
+    }
+    return repairs
+  }
+
+  /// A half-done migration completes forward; otherwise the claimant, or the master with most keys,
+  /// or an importer, or the master with the fewest slots keeps the slot.
+  static func chooseOwner(
+    _ slot: Int, masters: [NodeReport], claims: [String], holders: [KeyHolder], slotLoad: [String: Int]
+  ) -> String {
+    let byId = Dictionary(uniqueKeysWithValues: masters.map { ($0.id, $0) })
+    if claims.count == 1, let owner = byId[claims[0]], let dest = owner.entry.migrating[slot],
+      byId[dest]?.entry.importing[slot] == owner.id
+    {
+      return dest
+    }
+    let keysOf = Dictionary(uniqueKeysWithValues: holders.map { ($0.nodeId, $0.keys) })
+    if claims.count == 1 { return claims[0] }
+    if claims.count > 1 { return claims.max { (keysOf[$0] ?? 0, $1) < (keysOf[$1] ?? 0, $0) }! }
+    if let most = holders.max(by: { ($0.keys, $1.nodeId) < ($1.keys, $0.nodeId) }) { return most.nodeId }
+    if let importer = masters.first(where: { $0.entry.importing[slot] != nil }) { return importer.id }
+    return masters.min { (slotLoad[$0.id] ?? 0, $0.id) < (slotLoad[$1.id] ?? 0, $1.id) }!.id
+  }
+
+  /// Repairs slot by slot: clear stale states, make the owner claim the slot (with a new epoch so its
+  /// claim wins), move every other master's keys to it, then point every master at it.
+  public static func apply(
+    _ repairs: [SlotRepair], cluster: LiveCluster, migrate: MigrateOptions, log: @Sendable (String) -> Void
+  ) async throws -> Int {
+    let masters = cluster.view.masters.filter(\.isReachable)
+    let migrator = KeyMigrator(options: migrate)
+    var keysMoved = 0
+    for repair in repairs {
+      let slot = String(repair.slot)
+      guard let owner = cluster.session(repair.owner), let ownerNode = cluster.view.node(id: repair.owner),
+        let ownerAddress = ownerNode.address
+      else { throw OperationError("not connected to \(repair.owner.prefix(8))") }
+      let holders = Set(repair.keyHolders.map(\.nodeId))
+      // Masters without keys in the slot lose any migrating/importing state now.
+      for m in masters
+      where !holders.contains(m.id)
+        && (m.entry.migrating[repair.slot] != nil || m.entry.importing[repair.slot] != nil)
+      {
+        _ = try await cluster.session(m.id)?.pipeline([["CLUSTER", "SETSLOT", slot, "STABLE"]])
+      }
+      let claimsIt = ownerNode.entry.slots.contains(repair.slot)
+      let othersClaim = masters.contains { $0.id != repair.owner && $0.entry.slots.contains(repair.slot) }
+      if !claimsIt || othersClaim {
+        let replies = try await owner.pipeline([
+          ["MULTI"], ["CLUSTER", "DELSLOTS", slot], ["CLUSTER", "ADDSLOTS", slot], ["CLUSTER", "BUMPEPOCH"],
+          ["EXEC"],
+        ])
+        if let results = replies.last?.elements, results.count == 3, let m = results[1].errorMessage {
+          throw OperationError("making \(ownerNode.label) the owner of slot \(slot) failed: \(m)")
+        }
+      }
+      for holder in repair.keyHolders {
+        guard let h = cluster.session(holder.nodeId), let hNode = cluster.view.node(id: holder.nodeId) else {
+          continue
+        }
+        let holderClaims = hNode.entry.slots.contains(repair.slot)
+        // MIGRATE only runs on a node where the slot is open.
+        _ = try await h.pipeline([["CLUSTER", "SETSLOT", slot, "STABLE"]])
+        let opening =
+          holderClaims
+          ? ["CLUSTER", "SETSLOT", slot, "MIGRATING", repair.owner]
+          : ["CLUSTER", "SETSLOT", slot, "IMPORTING", repair.owner]
+        if let m = try await h.pipeline([opening])[0].errorMessage {
+          throw OperationError("opening slot \(slot) on \(hNode.label) to move its keys failed: \(m)")
+        }
+        keysMoved += try await migrator.drain([repair.slot], from: h, to: ownerAddress, targetSession: owner)
+        let close =
+          holderClaims
+          ? ["CLUSTER", "SETSLOT", slot, "NODE", repair.owner] : ["CLUSTER", "SETSLOT", slot, "STABLE"]
+        if let m = try await h.pipeline([close])[0].errorMessage {
+          throw OperationError("closing slot \(slot) on \(hNode.label) failed: \(m)")
+        }
+      }
+      _ = try await owner.pipeline([["CLUSTER", "SETSLOT", slot, "STABLE"]])
+      await withTaskGroup(of: Void.self) { group in
+        for m in masters where m.id != repair.owner {
+          group.addTask {
+            _ = try? await cluster.session(m.id)?.pipeline([
+              ["CLUSTER", "SETSLOT", slot, "NODE", repair.owner]
+            ])
+          }
+        }
+      }
+    }
+    log("Repaired \(repairs.count) slot(s), moved \(keysMoved) key(s)")
+    return keysMoved
+  }
+}

@@ -1,0 +1,125 @@
+import ClusterKit
+import RESP
+
+/// How keys travel between nodes (MIGRATE options).
+public struct MigrateOptions: Sendable {
+  /// Keys per GETKEYSINSLOT / MIGRATE batch.
+  public var keysPerBatch: Int
+  /// MIGRATE's own timeout, per batch.
+  public var timeout: Duration
+  /// Overwrite keys that already exist on the target with a different value.
+  public var replace: Bool
+  /// Credentials MIGRATE passes to the target (AUTH / AUTH2).
+  public var user: String?
+  public var password: String?
+
+  public init(
+    keysPerBatch: Int = 1000, timeout: Duration = .seconds(60), replace: Bool = false, user: String? = nil,
+    password: String? = nil
+  ) {
+    self.keysPerBatch = keysPerBatch
+    self.timeout = timeout
+    self.replace = replace
+    self.user = user
+    self.password = password
+  }
+}
+
+/// Moves every key of some slots from one node to another with batched, pipelined MIGRATE.
+public struct KeyMigrator: Sendable {
+  public var options: MigrateOptions
+
+  public init(options: MigrateOptions) {
+    self.options = options
+  }
+
+  /// Drains `slots` on `source` into `target` (the slots must be open on the source). Returns the
+  /// number of keys moved. GETKEYSINSLOT for all slots goes in one pipeline, then one MIGRATE per
+  /// slot with keys in the next, until every slot is empty.
+  public func drain(
+    _ slots: [Int], from source: any NodeSession, to target: NodeAddress, targetSession: any NodeSession
+  ) async throws -> Int {
+    var pending = slots
+    var moved = 0
+    while !pending.isEmpty {
+      let listing = try await source.pipeline(
+        pending.map { ["CLUSTER", "GETKEYSINSLOT", String($0), String(options.keysPerBatch)] })
+      var batches: [(slot: Int, keys: [[UInt8]])] = []
+      for (slot, reply) in zip(pending, listing) {
+        if let m = reply.errorMessage {
+          throw OperationError("GETKEYSINSLOT \(slot) on \(source.address) failed: \(m)")
+        }
+        let keys = reply.elements?.compactMap(\.bytes) ?? []
+        if !keys.isEmpty { batches.append((slot, keys)) }
+      }
+      if batches.isEmpty { break }
+      let replies = try await source.send(
+        batches.map { migrateCommand(to: target, keys: $0.keys, replace: options.replace) },
+        timeout: options.timeout + .seconds(5))
+      for (batch, reply) in zip(batches, replies) {
+        guard let message = reply.errorMessage else {
+          moved += batch.keys.count
+          continue
+        }
+        if message.hasPrefix("BUSYKEY") {
+          moved += try await resolveBusyKeys(
+            batch.slot, batch.keys, source: source, target: target, targetSession: targetSession)
+        } else if message.contains("IOERR") || message.lowercased().contains("timeout") {
+          throw OperationError(
+            "MIGRATE of \(batch.keys.count) key(s) in slot \(batch.slot) from \(source.address) to \(target) failed: \(message). A value may be too big to move within --migrate-timeout; raise it or lower --pipeline"
+          )
+        } else {
+          throw OperationError(
+            "MIGRATE in slot \(batch.slot) from \(source.address) to \(target) failed: \(message)")
+        }
+      }
+      pending = batches.map(\.slot)
+    }
+    return moved
+  }
+
+  func migrateCommand(to target: NodeAddress, keys: [[UInt8]], replace: Bool) -> [[UInt8]] {
+    var args = [
+      "MIGRATE", target.host, String(target.port), "", "0", String(Int(options.timeout.seconds * 1000)),
+    ]
+    if replace { args.append("REPLACE") }
+    if let password = options.password {
+      args += options.user.map { ["AUTH2", $0, password] } ?? ["AUTH", password]
+    }
+    args.append("KEYS")
+    return args.map { Array($0.utf8) } + keys
+  }
+
+  /// MIGRATE stops at keys that exist on the target. Keys whose DUMP is identical on both sides
+  /// are safe to overwrite; any real difference stops the move unless --replace.
+  func resolveBusyKeys(
+    _ slot: Int, _ keys: [[UInt8]], source: any NodeSession, target: NodeAddress,
+    targetSession: any NodeSession
+  ) async throws -> Int {
+    let remaining = try await source.send(keys.map { [Array("EXISTS".utf8), $0] }, timeout: nil)
+    let left = zip(keys, remaining).filter { $0.1.int == 1 }.map(\.0)
+    if left.isEmpty { return keys.count }
+    if !options.replace {
+      let ours = try await source.send(left.map { [Array("DUMP".utf8), $0] }, timeout: nil)
+      // The target may only be importing the slot: ASKING lets it answer for the key.
+      let asks = left.flatMap { [[Array("ASKING".utf8)], [Array("DUMP".utf8), $0]] }
+      let answers = try await targetSession.send(asks, timeout: nil)
+      var differing: [String] = []
+      for (i, key) in left.enumerated() {
+        let theirs = answers[2 * i + 1]
+        if theirs != .null && theirs != ours[i] { differing.append(String(decoding: key, as: UTF8.self)) }
+      }
+      if !differing.isEmpty {
+        throw OperationError(
+          "\(differing.count) key(s) in slot \(slot) exist on \(target) with a different value (\(differing.prefix(5).joined(separator: ", "))\(differing.count > 5 ? ", …" : "")); nothing was overwritten. Rerun with --replace to let the source's value win"
+        )
+      }
+    }
+    let reply = try await source.send(
+      [migrateCommand(to: target, keys: left, replace: true)], timeout: options.timeout + .seconds(5))[0]
+    if let m = reply.errorMessage {
+      throw OperationError("MIGRATE REPLACE in slot \(slot) to \(target) failed: \(m)")
+    }
+    return keys.count
+  }
+}
