@@ -1,0 +1,81 @@
+import ArgumentParser
+import ClusterAdmin
+import ClusterKit
+import SlotPlanner
+
+/// `rcadm reshard`: move N slots (and their keys) from some masters to one.
+struct ReshardCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "reshard",
+    abstract: "Move slots and their keys from some masters to another, in pipelined batches.",
+    discussion: """
+      Sources give slots in proportion to what they hold, highest slots first. Ctrl-C finishes the slots \
+      in flight and exits 3 with the command to resume.
+      """)
+
+  @Argument(
+    help: ArgumentHelp("Any node of the cluster.", valueName: "address"), completion: .custom(knownAddresses))
+  var address: String
+
+  @Option(help: "Source masters: comma-separated ids, unique id prefixes or addresses, or 'all'.")
+  var from: String?
+
+  @Option(help: "Target master: id, unique id prefix or address.")
+  var to: String?
+
+  @Option(help: "How many slots to move.")
+  var slots: Int?
+
+  @OptionGroup var mover: MoverFlags
+  @OptionGroup var mutation: MutationFlags
+  @OptionGroup var output: OutputFlags
+  @OptionGroup var connection: ConnectionFlags
+
+  func run() async throws {
+    let seed = try parseSeed([address])
+    let count =
+      try slots ?? Int(askIfMissing(nil, flag: "--slots", question: "How many slots do you want to move?"))
+      ?? -1
+    guard count >= 1 && count <= slotCount else {
+      throw RcadmError.usage("--slots must be between 1 and 16384 (got \(count))")
+    }
+    let toName = try askIfMissing(
+      to, flag: "--to", question: "Which master receives the slots (id or address)?")
+    let fromNames = try askIfMissing(
+      from, flag: "--from", question: "Which masters give slots (ids or addresses, comma-separated, or all)?")
+    let connector = try connection.connector(for: seed)
+    let cluster = try await loadHealthyCluster(
+      seed.address, connector: connector, timeout: connection.waitBound(default: .seconds(30)))
+    let moves: [SlotMove]
+    do {
+      let view = cluster.view
+      let target = try resolveMaster(toName, in: view, flag: "--to")
+      let sources =
+        fromNames.lowercased() == "all"
+        ? view.masters.filter { $0.id != target.id && !$0.entry.slots.isEmpty }
+        : try fromNames.split(separator: ",").map { try resolveMaster(String($0), in: view, flag: "--from") }
+      if sources.contains(where: { $0.id == target.id }) {
+        throw RcadmError.usage("--to \(toName) is also among the --from masters")
+      }
+      do {
+        moves = try ReshardPlanner.plan(
+          masters: view.masters.map { MasterSlots($0) }, sources: sources.map(\.id), target: target.id,
+          count: count)
+      } catch {
+        throw RcadmError.usage("cannot plan the reshard: \(error)")
+      }
+      guard moves.count == count else {
+        throw RcadmError.usage("the plan moves \(moves.count) slots, not \(count); nothing was changed")
+      }
+    } catch {
+      await cluster.closeAll()
+      throw error
+    }
+    let runner = SlotMoveRunner(
+      cluster: cluster, seed: seed.address, connection: connection, mover: mover, mutation: mutation,
+      json: output.json,
+      resumeHint:
+        "rcadm reshard \(seed.address) --from \(fromNames) --to \(toName) --slots <slots still to move>")
+    try await runner.run(moves, title: "Plan: move \(count) slots")
+  }
+}
