@@ -109,9 +109,10 @@ sandboxes=()   # every sandbox directory used; the EXIT trap stops what is left
 stop_sandbox() {   # stop_sandbox DIR
   local dir=$1 port
   [[ -d "$dir" ]] || return 0
-  # Fast path: SHUTDOWN NOSAVE NOW each node (SIGTERM-based `sandbox down`
-  # currently waits out its 10 s timeout, see BENCHMARKS.md), then let
-  # `sandbox down` reap whatever is left and delete the directory.
+  # Fast path: SHUTDOWN NOSAVE NOW each node, then let `sandbox down` stop
+  # whatever is left and delete the directory. (As of rcadm 0.1.0 the nodes
+  # `sandbox up` spawns inherit a signal mask that blocks SIGTERM, so
+  # `sandbox down` alone waits out its 10 s timeout and then SIGKILLs.)
   for port in $(sed -n 's/^port //p' "$dir"/node-*/redis.conf 2>/dev/null); do
     "$REDIS_CLI" -p "$port" shutdown nosave now >/dev/null 2>&1 || true
   done

@@ -173,13 +173,13 @@ _rcadm() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    check|info|call|create|add-node|del-node|failover|set-timeout|sandbox|help)
+    check|info|call|create|add-node|del-node|failover|set-timeout|reshard|rebalance|fix|sandbox|help)
         # Offer subcommand argument completions
         "_rcadm_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'check info call create add-node del-node failover set-timeout sandbox help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'check info call create add-node del-node failover set-timeout reshard rebalance fix sandbox help' -- "${cur}"))
         ;;
     esac
 }
@@ -582,6 +582,183 @@ _rcadm_set-timeout() {
     case "${positional_number}" in
     1)
         __rcadm_add_completions -W "$(__rcadm_custom_complete ---completion set-timeout -- positional@0 "${COMP_CWORD}" "$(__rcadm_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
+}
+
+_rcadm_reshard() {
+    repeating_flags=()
+    non_repeating_flags=(--replace -y --yes --dry-run --json --askpass --tls --insecure --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--from --to --slots --pipeline --migrate-timeout -a --pass --user --cacert --cacertdir --cert --key --sni --timeout)
+    __rcadm_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--from')
+        return
+        ;;
+    '--to')
+        return
+        ;;
+    '--slots')
+        return
+        ;;
+    '--pipeline')
+        return
+        ;;
+    '--migrate-timeout')
+        return
+        ;;
+    '-a'|'--pass')
+        return
+        ;;
+    '--user')
+        return
+        ;;
+    '--cacert')
+        __rcadm_add_completions -f
+        return
+        ;;
+    '--cacertdir')
+        __rcadm_add_completions -d
+        return
+        ;;
+    '--cert')
+        __rcadm_add_completions -f
+        return
+        ;;
+    '--key')
+        __rcadm_add_completions -f
+        return
+        ;;
+    '--sni')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __rcadm_add_completions -W "$(__rcadm_custom_complete ---completion reshard -- positional@0 "${COMP_CWORD}" "$(__rcadm_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
+}
+
+_rcadm_rebalance() {
+    repeating_flags=()
+    non_repeating_flags=(--use-empty-masters --simulate --replace -y --yes --dry-run --json --askpass --tls --insecure --version -h --help)
+    repeating_options=(--weight)
+    non_repeating_options=(--threshold --pipeline --migrate-timeout -a --pass --user --cacert --cacertdir --cert --key --sni --timeout)
+    __rcadm_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--weight')
+        return
+        ;;
+    '--threshold')
+        return
+        ;;
+    '--pipeline')
+        return
+        ;;
+    '--migrate-timeout')
+        return
+        ;;
+    '-a'|'--pass')
+        return
+        ;;
+    '--user')
+        return
+        ;;
+    '--cacert')
+        __rcadm_add_completions -f
+        return
+        ;;
+    '--cacertdir')
+        __rcadm_add_completions -d
+        return
+        ;;
+    '--cert')
+        __rcadm_add_completions -f
+        return
+        ;;
+    '--key')
+        __rcadm_add_completions -f
+        return
+        ;;
+    '--sni')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __rcadm_add_completions -W "$(__rcadm_custom_complete ---completion rebalance -- positional@0 "${COMP_CWORD}" "$(__rcadm_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
+}
+
+_rcadm_fix() {
+    repeating_flags=()
+    non_repeating_flags=(--search-multiple-owners --fix-with-unreachable-masters --replace -y --yes --dry-run --json --askpass --tls --insecure --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--pipeline --migrate-timeout -a --pass --user --cacert --cacertdir --cert --key --sni --timeout)
+    __rcadm_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--pipeline')
+        return
+        ;;
+    '--migrate-timeout')
+        return
+        ;;
+    '-a'|'--pass')
+        return
+        ;;
+    '--user')
+        return
+        ;;
+    '--cacert')
+        __rcadm_add_completions -f
+        return
+        ;;
+    '--cacertdir')
+        __rcadm_add_completions -d
+        return
+        ;;
+    '--cert')
+        __rcadm_add_completions -f
+        return
+        ;;
+    '--key')
+        __rcadm_add_completions -f
+        return
+        ;;
+    '--sni')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __rcadm_add_completions -W "$(__rcadm_custom_complete ---completion fix -- positional@0 "${COMP_CWORD}" "$(__rcadm_cursor_index_in_current_word)")"
         return
         ;;
     esac

@@ -11,6 +11,10 @@ public enum Convergence {
     var masterOf: String?
     var stateOK: Bool
     var knownNodes: Int
+    /// Two masters with slots share a config epoch in this node's table (Redis resolves this by itself).
+    var epochCollision: Bool
+    /// This node's own config epoch, when it is a master with slots.
+    var ownEpoch: Int?
   }
 
   /// Polls every 20 ms until every node reports the same slot owners, knows `expectedNodes` nodes,
@@ -27,9 +31,12 @@ public enum Convergence {
       let snaps = await mapConcurrently(sessions, limit: 64) { s in (s.address, await snapshot(s)) }
       last = snaps
       let values = snaps.compactMap(\.1)
-      if values.count == sessions.count, let first = values.first,
+      // Masters' own epochs must differ too: tables can lag behind the masters themselves.
+      let own = values.compactMap(\.ownEpoch)
+      if values.count == sessions.count, let first = values.first, Set(own).count == own.count,
         values.allSatisfy({ snap in
           snap.signature == first.signature && (snap.stateOK || !serving) && snap.knownNodes == expectedNodes
+            && !snap.epochCollision
             && replicaOf[snap.id].map { snap.masterOf == $0 } ?? true
         })
       {
@@ -55,10 +62,13 @@ public enum Convergence {
       "\($0.id):\($0.slots.rangesDescription)"
     }
     .sorted().joined(separator: "|")
+    let epochs = table.filter { $0.isMaster && !$0.slots.isEmpty }.map(\.configEpoch)
     return Snapshot(
       signature: signature, id: me?.id ?? "", masterOf: me?.isReplica == true ? me?.masterId : nil,
       stateOK: clusterInfo["cluster_state"] == "ok",
-      knownNodes: Int(clusterInfo["cluster_known_nodes"] ?? "") ?? 0)
+      knownNodes: Int(clusterInfo["cluster_known_nodes"] ?? "") ?? 0,
+      epochCollision: Set(epochs).count != epochs.count,
+      ownEpoch: me.flatMap { $0.isMaster && !$0.slots.isEmpty ? $0.configEpoch : nil })
   }
 
   static func describe(
@@ -78,6 +88,7 @@ public enum Convergence {
         reasons.append("\(address) knows \(snap.knownNodes) of \(expectedNodes) nodes")
       }
       if snap.signature != common { reasons.append("\(address) sees different slot owners") }
+      if snap.epochCollision { reasons.append("\(address) still sees masters sharing a config epoch") }
       if let expected = replicaOf[snap.id], snap.masterOf != expected {
         reasons.append("\(address) is not yet a replica of \(expected.prefix(8))")
       }

@@ -61,7 +61,7 @@ public struct KeyMigrator: Sendable {
           moved += batch.keys.count
           continue
         }
-        if message.hasPrefix("BUSYKEY") {
+        if message.contains("BUSYKEY") {
           moved += try await resolveBusyKeys(
             batch.slot, batch.keys, source: source, target: target, targetSession: targetSession)
         } else if message.contains("IOERR") || message.lowercased().contains("timeout") {

@@ -70,7 +70,10 @@ public struct ClusterLoader: Sendable {
     // Gossip knowledge: the freshest entry any node holds for each id.
     var known: [String: ClusterNodeEntry] = [:]
     func learn(_ table: [ClusterNodeEntry]) {
-      for e in table where known[e.id] == nil || e.isMyself { known[e.id] = e }
+      // Handshake entries have temporary ids that no node answers to: not members yet.
+      for e in table where !e.flags.contains(.handshake) && (known[e.id] == nil || e.isMyself) {
+        known[e.id] = e
+      }
     }
     learn(seedRead.table)
 

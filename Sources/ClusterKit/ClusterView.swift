@@ -22,6 +22,21 @@ public struct NodeReport: Sendable {
   public var label: String { address?.description ?? dialAddress?.description ?? "(no address)" }
   /// First 8 characters of the id, as people read them.
   public var shortId: String { String(id.prefix(8)) }
+
+  public init(
+    id: String, entry: ClusterNodeEntry, dialAddress: NodeAddress?, unreachableReason: String? = nil,
+    table: [ClusterNodeEntry] = [], clusterInfo: [String: String] = [:], info: [String: String] = [:],
+    keys: Int? = nil
+  ) {
+    self.id = id
+    self.entry = entry
+    self.dialAddress = dialAddress
+    self.unreachableReason = unreachableReason
+    self.table = table
+    self.clusterInfo = clusterInfo
+    self.info = info
+    self.keys = keys
+  }
 }
 
 /// A snapshot of a whole cluster, read from every node that could be reached.
@@ -43,7 +58,12 @@ public struct ClusterView: Sendable {
     let fa = a.entry.slots.first ?? Int.max
     let fb = b.entry.slots.first ?? Int.max
     if fa != fb { return fa < fb }
-    return (a.label, a.id) < (b.label, b.id)
+    switch (a.address ?? a.dialAddress, b.address ?? b.dialAddress) {
+    case (let x?, let y?) where x != y: return x < y
+    case (nil, _?): return false
+    case (_?, nil): return true
+    default: return a.id < b.id
+    }
   }
 
   public var masters: [NodeReport] { nodes.filter(\.isMaster) }

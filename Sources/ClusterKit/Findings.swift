@@ -114,8 +114,15 @@ public enum HealthCheck {
             .warning, "node_pfail",
             "\(describe(n)) is suspected failing (fail?) by \(seenPFail.count) node(s)", nodes: [n.id]))
       }
-      if n.entry.flags.contains(.handshake) {
-        out.append(Finding(.warning, "node_handshake", "\(describe(n)) is still in handshake", nodes: [n.id]))
+    }
+    // Handshake entries carry temporary ids: the loader does not dial them, but they say a join is under way.
+    for r in view.nodes where r.isReachable {
+      for e in r.table where e.flags.contains(.handshake) {
+        out.append(
+          Finding(
+            .warning, "node_handshake",
+            "\(r.label) (\(r.shortId)) is still in handshake with \(e.address?.description ?? "an unknown address")",
+            nodes: [r.id]))
       }
     }
     // Reachable nodes that some reachable peer does not know: the cluster has not fully joined.
@@ -159,7 +166,9 @@ public enum HealthCheck {
     let reachable = view.nodes.filter(\.isReachable)
     let groups = Dictionary(grouping: reachable, by: { signature($0.table) })
     guard groups.count > 1 else { return [] }
-    let sorted = groups.values.sorted { $0.count > $1.count }
+    // Largest group first; ties broken by address so the output is the same on every run.
+    let sorted = groups.values.map { $0.sorted { $0.label < $1.label } }
+      .sorted { ($0.count, $1[0].label) > ($1.count, $0[0].label) }
     let minority = sorted.dropFirst().flatMap { $0 }
     let names = minority.map(\.label).joined(separator: ", ")
     return [
@@ -194,12 +203,12 @@ public enum HealthCheck {
   static func coverage(_ view: ClusterView) -> [Finding] {
     var covered = SlotSet()
     var out: [Finding] = []
-    var claims: [Int: [String]] = [:]
-    for (id, slots) in owners(view) {
-      let overlap = covered.intersection(slots)
-      for s in overlap { claims[s, default: []].append(id) }
+    var claimants: [Int: [String]] = [:]
+    for (id, slots) in owners(view).sorted(by: { $0.key < $1.key }) {
+      for s in slots { claimants[s, default: []].append(id) }
       covered = covered.union(slots)
     }
+    let claims = claimants.filter { $0.value.count > 1 }
     let missing = covered.complement
     if !missing.isEmpty {
       out.append(

@@ -1,6 +1,6 @@
 import ClusterKit
 
-/// What `rebalance` should do: the slot moves and the slot count each master takes part with ends at.
+/// What `rebalance` should do: the slot moves, and how many slots each master taking part ends with.
 public struct RebalancePlan: Hashable, Sendable {
   /// The moves, sorted; each slot moves at most once.
   public var moves: [SlotMove]
@@ -37,16 +37,14 @@ public enum RebalancePlanner {
     masters: [MasterSlots], useEmptyMasters: Bool, thresholdPercent: Double
   ) throws(PlanError) -> RebalancePlan {
     guard !thresholdPercent.isNaN && thresholdPercent >= 0 else { throw .invalidThreshold(thresholdPercent) }
-    _ = try indexMasters(masters)
-    let ordered = masters.sorted { $0.id < $1.id }
-    for m in ordered where !(m.weight.isFinite && m.weight >= 0) {
-      throw .invalidWeight(id: m.id, weight: m.weight)
+    let ordered = try countedMasters(masters)
+    for m in ordered where !(m.master.weight.isFinite && m.master.weight >= 0) {
+      throw .invalidWeight(id: m.id, weight: m.master.weight)
     }
 
-    let involved = ordered.map { (id: $0.id, slots: $0.slots, held: $0.slots.count, weight: $0.weight) }
-      .filter { useEmptyMasters || $0.held > 0 }
+    let involved = ordered.filter { useEmptyMasters || $0.held > 0 }
     let total = involved.reduce(0) { $0 + $1.held }
-    let targets = try expectedCounts(total: total, weights: involved.map(\.weight))
+    let targets = try expectedCounts(total: total, weights: involved.map(\.master.weight))
     let expected = Dictionary(uniqueKeysWithValues: zip(involved.map(\.id), targets))
 
     let over = zip(involved, targets).contains { m, e in
@@ -55,9 +53,9 @@ public enum RebalancePlanner {
     guard over else { return RebalancePlan(moves: [], expected: expected) }
 
     // Donors with their surplus slots (highest first), receivers with their deficits, both in id order.
-    var surplus = zip(involved, targets).map { m, e in highestSlots(max(0, m.held - e), of: m.slots)[...] }
+    var surplus = zip(involved, targets).map { m, e in highestSlots(m.held - e, of: m.master.slots)[...] }
     var deficit = zip(involved, targets).map { m, e in max(0, e - m.held) }
-    var moves: [SlotMove] = []
+    var chunks: [(source: String, target: String, slots: ArraySlice<Int>)] = []
     while true {
       // The largest remaining donor and receiver; ties go to the smaller id (the earlier index).
       var donor = -1
@@ -68,13 +66,16 @@ public enum RebalancePlanner {
       }
       guard donor >= 0 && receiver >= 0 else { break }
       let n = min(surplus[donor].count, deficit[receiver])
-      for slot in surplus[donor].prefix(n) {
-        moves.append(SlotMove(slot: slot, source: involved[donor].id, target: involved[receiver].id))
-      }
+      chunks.append((involved[donor].id, involved[receiver].id, surplus[donor].prefix(n)))
       surplus[donor] = surplus[donor].dropFirst(n)
       deficit[receiver] -= n
     }
-    return RebalancePlan(moves: moves.sorted(), expected: expected)
+    // Each (donor, receiver) pair occurs once, so sorting the chunks sorts the moves.
+    chunks.sort { $0.source != $1.source ? $0.source < $1.source : $0.target < $1.target }
+    let moves = chunks.flatMap { chunk in
+      chunk.slots.reversed().map { SlotMove(slot: $0, source: chunk.source, target: chunk.target) }
+    }
+    return RebalancePlan(moves: moves, expected: expected)
   }
 
   /// `total` shared by `weights` (given in id order) with largest-remainder rounding: each share is within

@@ -16,7 +16,8 @@ public enum ReshardPlanner {
     masters: [MasterSlots], sources: [String], target: String, count: Int
   ) throws(PlanError) -> [SlotMove] {
     guard count >= 1 else { throw .invalidSlotCount(count) }
-    let byID = try indexMasters(masters)
+    let counted = try countedMasters(masters)
+    let byID = Dictionary(uniqueKeysWithValues: counted.map { ($0.id, $0) })
     guard byID[target] != nil else { throw .unknownNode(target) }
     guard !sources.isEmpty else { throw .noSources }
     var seen = Set<String>()
@@ -26,7 +27,7 @@ public enum ReshardPlanner {
       guard seen.insert(id).inserted else { throw .duplicateNode(id) }
     }
 
-    let donors = sources.sorted().map { (id: $0, held: byID[$0]!.slots.count) }
+    let donors = sources.sorted().map { byID[$0]! }
     let available = donors.reduce(0) { $0 + $1.held }
     guard available >= count else { throw .notEnoughSlots(available: available, requested: count) }
 
@@ -46,7 +47,7 @@ public enum ReshardPlanner {
     var moves: [SlotMove] = []
     moves.reserveCapacity(count)
     for (i, donor) in donors.enumerated() where shares[i] > 0 {
-      for slot in highestSlots(shares[i], of: byID[donor.id]!.slots).reversed() {
+      for slot in highestSlots(shares[i], of: donor.master.slots).reversed() {
         moves.append(SlotMove(slot: slot, source: donor.id, target: target))
       }
     }

@@ -19,7 +19,9 @@ public struct SlotMove: Hashable, Sendable, Comparable, CustomStringConvertible 
   public var description: String { "slot \(slot): \(source) -> \(target)" }
 
   public static func < (a: SlotMove, b: SlotMove) -> Bool {
-    (a.source, a.target, a.slot) < (b.source, b.target, b.slot)
+    if a.source != b.source { return a.source < b.source }
+    if a.target != b.target { return a.target < b.target }
+    return a.slot < b.slot
   }
 }
 
@@ -85,7 +87,8 @@ extension Array where Element == SlotMove {
   /// pair.
   public var byPair: [(source: String, target: String, slots: [Int])] {
     var out: [(source: String, target: String, slots: [Int])] = []
-    for move in sorted() {
+    let isSorted = zip(self, dropFirst()).allSatisfy { !($1 < $0) }
+    for move in isSorted ? self : sorted() {
       if let last = out.last, last.source == move.source, last.target == move.target {
         out[out.count - 1].slots.append(move.slot)
       } else {
@@ -96,27 +99,36 @@ extension Array where Element == SlotMove {
   }
 }
 
-/// The masters keyed by id, after checking that ids are unique and no slot has two owners. Masters are
-/// examined in id order, so the error reported does not depend on the input order.
-func indexMasters(_ masters: [MasterSlots]) throws(PlanError) -> [String: MasterSlots] {
-  var byID: [String: MasterSlots] = [:]
-  for master in masters {
-    guard byID.updateValue(master, forKey: master.id) == nil else { throw .duplicateNode(master.id) }
-  }
+/// A master and how many slots it holds, counted once.
+struct CountedMaster {
+  var master: MasterSlots
+  var held: Int
+  var id: String { master.id }
+}
+
+/// The masters in id order with their slot counts, after checking that ids are unique and no slot has two
+/// owners. The error reported does not depend on the input order.
+func countedMasters(_ masters: [MasterSlots]) throws(PlanError) -> [CountedMaster] {
   let sorted = masters.sorted { $0.id < $1.id }
-  var owned = SlotSet()
+  for (a, b) in zip(sorted, sorted.dropFirst()) where a.id == b.id { throw .duplicateNode(a.id) }
+  let counted = sorted.map { CountedMaster(master: $0, held: $0.slots.count) }
+  let owned = sorted.reduce(SlotSet()) { $0.union($1.slots) }
+  guard owned.count != counted.reduce(0, { $0 + $1.held }) else { return counted }
+  // Some slot has two owners: find the first master (in id order) whose slots overlap an earlier one's.
+  var earlier = SlotSet()
   for (i, master) in sorted.enumerated() {
-    if let slot = owned.intersection(master.slots).first {
+    if let slot = earlier.intersection(master.slots).first {
       let first = sorted[..<i].first { $0.slots.contains(slot) }!
       throw .slotOwnedTwice(slot: slot, first: first.id, second: master.id)
     }
-    owned = owned.union(master.slots)
+    earlier = earlier.union(master.slots)
   }
-  return byID
+  return counted
 }
 
 /// The `n` highest-numbered slots of `set`, highest first.
 func highestSlots(_ n: Int, of set: SlotSet) -> [Int] {
+  guard n > 0 else { return [] }
   var out: [Int] = []
   out.reserveCapacity(n)
   for range in set.ranges.reversed() {

@@ -101,3 +101,62 @@ public struct TestClusterError: Error, CustomStringConvertible {
   public var description: String
   public init(_ d: String) { description = d }
 }
+
+/// A program running in the background (a load generator, an rcadm to interrupt).
+public final class Spawned: @unchecked Sendable {
+  let process: Process
+  let out: URL
+  let err: URL
+
+  init(process: Process, out: URL, err: URL) {
+    self.process = process
+    self.out = out
+    self.err = err
+  }
+
+  public func signal(_ sig: Int32) { kill(process.processIdentifier, sig) }
+
+  /// Waits (bounded) for the program to end and returns what it printed.
+  public func wait(timeout: Double = 120) -> RunResult {
+    let deadline = Date().addingTimeInterval(timeout)
+    var timedOut = false
+    while process.isRunning {
+      if Date() > deadline {
+        timedOut = true
+        kill(process.processIdentifier, SIGKILL)
+        break
+      }
+      Thread.sleep(forTimeInterval: 0.01)
+    }
+    process.waitUntilExit()
+    defer { try? FileManager.default.removeItem(at: out.deletingLastPathComponent()) }
+    return RunResult(
+      status: process.terminationStatus, stdout: (try? String(contentsOf: out, encoding: .utf8)) ?? "",
+      stderr: (try? String(contentsOf: err, encoding: .utf8)) ?? "", timedOut: timedOut)
+  }
+}
+
+extension Run {
+  /// Starts a program in the background with output captured to files.
+  public static func spawn(_ name: String, _ args: [String], env: [String: String] = [:]) throws -> Spawned {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: name == "rcadm" ? rcadmPath : try which(name))
+    process.arguments = args
+    var environment = ProcessInfo.processInfo.environment
+    environment["NO_COLOR"] = "1"
+    for (k, v) in env { environment[k] = v }
+    process.environment = environment
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "rcadm-spawn-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    let out = dir.appendingPathComponent("out")
+    let err = dir.appendingPathComponent("err")
+    _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: err.path, contents: nil)
+    process.standardOutput = try FileHandle(forWritingTo: out)
+    process.standardError = try FileHandle(forWritingTo: err)
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    return Spawned(process: process, out: out, err: err)
+  }
+}

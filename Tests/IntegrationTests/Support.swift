@@ -86,3 +86,42 @@ func isUntouched(_ cluster: TestCluster, _ i: Int) async throws -> Bool {
   let info = InfoParser.parse(try await s.text("CLUSTER", "INFO"))
   return info["cluster_known_nodes"] == "1" && info["cluster_slots_assigned"] == "0"
 }
+
+/// "<count> <sha256>" of every key's type and content (Tests/oracle/dataset.py).
+func datasetDigest(_ seed: String) throws -> String {
+  let r = try Run.program(
+    "python3", [Run.packageRoot + "/Tests/oracle/dataset.py", "digest", seed], timeout: 120)
+  #expect(r.status == 0, "\(r)")
+  return r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+}
+
+/// Fills the cluster with every data type, hash tags and a few 1 MiB values; returns the digest.
+func fillDataset(_ seed: String, keys: Int) throws -> String {
+  let r = try Run.program(
+    "python3", [Run.packageRoot + "/Tests/oracle/dataset.py", "fill", seed, String(keys)], timeout: 300)
+  #expect(r.status == 0, "\(r)")
+  return r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+}
+
+/// The id of the master that owns `slot`, read from node `via`.
+func ownerId(of slot: Int, in cluster: TestCluster, via: Int = 0) async throws -> String {
+  try await nodeId(cluster, try await owner(of: slot, in: cluster, via: via))
+}
+
+/// The master ids of a cluster, by first slot.
+func masterIds(_ cluster: TestCluster, via: Int = 0) async throws -> [String] {
+  let s = try await cluster.session(via)
+  defer { Task { await s.close() } }
+  return try ClusterNodesParser.parse(try await s.text("CLUSTER", "NODES")).filter {
+    $0.isMaster && !$0.slots.isEmpty
+  }
+  .sorted { ($0.slots.first ?? 0) < ($1.slots.first ?? 0) }.map(\.id)
+}
+
+/// rcadm check and redis-cli --cluster check both pass.
+func expectBothChecksPass(_ seed: String) throws {
+  let ours = try Run.rcadm(["check", seed])
+  #expect(ours.status == 0, "rcadm check: \(ours)")
+  let theirs = try Run.program("redis-cli", ["--cluster", "check", seed])
+  #expect(theirs.status == 0, "redis-cli --cluster check: \(theirs)")
+}

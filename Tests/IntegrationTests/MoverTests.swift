@@ -1,0 +1,242 @@
+import ClusterKit
+import Foundation
+import RESP
+import RedisClient
+import TestCluster
+import Testing
+
+/// reshard, rebalance and fix on clusters with data: every key and value verified afterwards.
+@Suite(.serialized) struct MoverTests {
+  func create(_ c: TestCluster, replicas: Int) throws {
+    let r = try Run.rcadm(["create"] + c.addressStrings + ["--replicas", String(replicas), "--yes"])
+    #expect(r.status == 0, "\(r)")
+  }
+
+  @Test func reshardAndRebalanceKeepEveryKey() async throws {
+    try await withTestCluster(6) { c in
+      try create(c, replicas: 1)
+      let seed = c.addressStrings[0]
+      let before = try fillDataset(seed, keys: 6000)
+      let m = try await masterIds(c)
+      // Small key batches exercise many GETKEYSINSLOT/MIGRATE rounds per slot.
+      let r = try Run.rcadm([
+        "reshard", seed, "--from", m[0], "--to", String(m[1].prefix(8)), "--slots", "2000", "--pipeline", "7",
+        "--yes", "--json",
+      ])
+      #expect(r.status == 0, "\(r)")
+      let doc = try parseJSON(r.stdout)
+      #expect(doc["slots_moved"] as? Int == 2000)
+      #expect(try datasetDigest(seed) == before)
+      try expectBothChecksPass(seed)
+      let back = try Run.rcadm(["rebalance", seed, "--threshold", "0", "--yes"])
+      #expect(back.status == 0, "\(back)")
+      #expect(try datasetDigest(seed) == before)
+      try expectBothChecksPass(seed)
+      let again = try Run.rcadm(["rebalance", seed, "--threshold", "0", "--yes"])
+      #expect(again.stdout.contains("No rebalancing needed"))
+      // Weight 0 empties a master; giving it weight back with --use-empty-masters refills it.
+      let empty = try Run.rcadm(["rebalance", seed, "--weight", "\(m[2])=0", "--yes"])
+      #expect(empty.status == 0, "\(empty)")
+      #expect(try datasetDigest(seed) == before)
+      let refill = try Run.rcadm(["rebalance", seed, "--use-empty-masters", "--yes"])
+      #expect(refill.status == 0, "\(refill)")
+      #expect(try datasetDigest(seed) == before)
+      try expectBothChecksPass(seed)
+      try expectHealthyByIndependentTools(seed)
+    }
+  }
+
+  @Test func reshardBadInputsChangeNothing() async throws {
+    try await withTestCluster(3) { c in
+      try create(c, replicas: 0)
+      let seed = c.addressStrings[0]
+      let m = try await masterIds(c)
+      let cases: [([String], String)] = [
+        (["--from", m[0], "--to", m[1]], "--slots is required"),
+        (["--from", m[0], "--to", m[0], "--slots", "5"], "is also among the --from masters"),
+        (["--from", m[0], "--to", "zzzz", "--slots", "5"], "no node matches 'zzzz'"),
+        (["--from", m[0], "--to", m[1], "--slots", "9000"], "cannot plan the reshard"),
+        (["--from", m[0], "--to", m[1], "--slots", "0"], "--slots must be between 1 and 16384"),
+        (["--from", m[0], "--to", m[1], "--slots", "5"], "Pass --yes to apply"),
+      ]
+      for (args, message) in cases {
+        let r = try Run.rcadm(["reshard", seed] + args)
+        #expect(r.status == 2, "\(args): \(r)")
+        #expect(r.stderr.contains(message), "\(args): \(r)")
+      }
+      #expect(try await masterIds(c) == m)
+      let dry = try Run.rcadm(["reshard", seed, "--from", "all", "--to", m[1], "--slots", "100", "--dry-run"])
+      #expect(dry.status == 0)
+      #expect(dry.stdout.contains("Plan: move 100 slots"))
+      let bad = try Run.rcadm(["rebalance", seed, "--weight", "nonsense", "--yes"])
+      #expect(bad.status == 2 && bad.stderr.contains("write NODE=WEIGHT"))
+    }
+  }
+
+  @Test func differentValueOnTheTargetIsNeverOverwrittenSilently() async throws {
+    try await withTestCluster(3) { c in
+      try create(c, replicas: 0)
+      let seed = c.addressStrings[0]
+      let src = try await owner(of: 12182, in: c)  // "foo"
+      let dst = (src + 1) % 3
+      let srcId = try await nodeId(c, src)
+      let dstId = try await nodeId(c, dst)
+      try await call(c, src, "SET", "foo", "from-source")
+      try await call(c, src, "SET", "{foo}same", "identical")
+      // A stale copy on the target, as a crashed earlier move could leave.
+      let s = try await c.session(dst)
+      try await s.call("CLUSTER", "SETSLOT", "12182", "IMPORTING", srcId)
+      _ = try await s.pipeline([
+        ["ASKING"], ["SET", "foo", "stale"], ["ASKING"], ["SET", "{foo}same", "identical"],
+      ])
+      try await s.call("CLUSTER", "SETSLOT", "12182", "STABLE")
+      await s.close()
+      // The owner of slot 12182 holds 10923-16383 after create: move all 5461 of them.
+      let count = 5461
+      let r = try Run.rcadm([
+        "reshard", seed, "--from", srcId, "--to", dstId, "--slots", String(count), "--yes",
+      ])
+      #expect(r.status == 1, "\(r)")
+      #expect(r.stderr.contains("with a different value (foo)"), "\(r)")
+      #expect(r.stderr.contains("--replace"))
+      // fix with --replace completes the move; the source's value wins, the identical key is untouched.
+      let fixed = try Run.rcadm(["fix", seed, "--replace", "--yes"])
+      #expect(fixed.status == 0, "\(fixed)")
+      let get = try Run.program("redis-cli", ["-c", "-p", String(c[0].port), "GET", "foo"])
+      #expect(get.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "from-source")
+      try expectBothChecksPass(seed)
+    }
+  }
+
+  @Test func noKeyLostUnderLoad() async throws {
+    try await withTestCluster(6) { c in
+      try create(c, replicas: 1)
+      let seed = c.addressStrings[0]
+      let stop = NSTemporaryDirectory() + "rcadm-load-stop-\(UUID().uuidString)"
+      let load = try Run.spawn("python3", [Run.packageRoot + "/Tests/oracle/load.py", seed, stop, "120"])
+      try await Task.sleep(for: .seconds(1))
+      let m = try await masterIds(c)
+      let r1 = try Run.rcadm([
+        "reshard", seed, "--from", "all", "--to", m[0], "--slots", "3000", "--pipeline", "50", "--yes",
+      ])
+      #expect(r1.status == 0, "\(r1)")
+      let r2 = try Run.rcadm(["rebalance", seed, "--threshold", "0", "--yes"])
+      #expect(r2.status == 0, "\(r2)")
+      _ = FileManager.default.createFile(atPath: stop, contents: nil)
+      let result = load.wait()
+      try? FileManager.default.removeItem(atPath: stop)
+      let doc = try parseJSON(result.stdout)
+      #expect((doc["writes"] as? Int ?? 0) > 100, "\(result)")
+      #expect(doc["errors"] as? Int == 0, "\(result)")
+      #expect(doc["lost"] as? Int == 0, "\(result)")
+      try expectBothChecksPass(seed)
+    }
+  }
+
+  @Test func killedMidReshardThenFixLosesNothing() async throws {
+    try await withTestCluster(3) { c in
+      try create(c, replicas: 0)
+      let seed = c.addressStrings[0]
+      let before = try fillDataset(seed, keys: 20000)
+      let m = try await masterIds(c)
+      let reshard = try Run.spawn(
+        "rcadm",
+        ["reshard", seed, "--from", m[0], "--to", m[1], "--slots", "4000", "--pipeline", "3", "--yes"])
+      try await Task.sleep(for: .milliseconds(400))
+      reshard.signal(SIGKILL)
+      _ = reshard.wait()
+      let fixed = try Run.rcadm(["fix", seed, "--yes"])
+      #expect(fixed.status == 0, "\(fixed)")
+      #expect(try datasetDigest(seed) == before)
+      try expectBothChecksPass(seed)
+      let again = try Run.rcadm(["fix", seed, "--yes"])
+      #expect(again.stdout.contains("No slot needs repair."))
+    }
+  }
+
+  @Test func ctrlCFinishesTheSlotsInFlightAndExits3() async throws {
+    try await withTestCluster(3) { c in
+      try create(c, replicas: 0)
+      let seed = c.addressStrings[0]
+      let before = try fillDataset(seed, keys: 20000)
+      let m = try await masterIds(c)
+      let reshard = try Run.spawn(
+        "rcadm",
+        ["reshard", seed, "--from", m[0], "--to", m[1], "--slots", "4000", "--pipeline", "3", "--yes"])
+      try await Task.sleep(for: .milliseconds(400))
+      reshard.signal(SIGINT)
+      let r = reshard.wait()
+      #expect(r.status == 3 || r.status == 0, "\(r)")
+      if r.status == 3 {
+        #expect(r.stderr.contains("Resume with: rcadm reshard"), "\(r)")
+      }
+      // No slot is left open: the cluster checks clean without fix.
+      try await eventually("nodes agree after the interrupted reshard") {
+        try Run.rcadm(["check", seed]).status == 0
+      }
+      #expect(try datasetDigest(seed) == before)
+    }
+  }
+
+  @Test func fixRepairsHalfMigratedAndManyOpenSlots() async throws {
+    try await withTestCluster(4) { c in
+      try create(c, replicas: 0)
+      let seed = c.addressStrings[0]
+      let before = try fillDataset(seed, keys: 4000)
+      let ids = try await (0..<4).asyncMap { try await nodeId(c, $0) }
+      // Like Redis's tests 20/21: slots left migrating only, importing only, both, and many at once.
+      var opened = 0
+      for slot in stride(from: 0, to: 16384, by: 97) {
+        let o = try await owner(of: slot, in: c)
+        let t = (o + 1) % 4
+        switch slot % 3 {
+        case 0:
+          try await call(c, o, "CLUSTER", "SETSLOT", String(slot), "MIGRATING", ids[t])
+        case 1:
+          try await call(c, t, "CLUSTER", "SETSLOT", String(slot), "IMPORTING", ids[o])
+        default:
+          try await call(c, t, "CLUSTER", "SETSLOT", String(slot), "IMPORTING", ids[o])
+          try await call(c, o, "CLUSTER", "SETSLOT", String(slot), "MIGRATING", ids[t])
+          // Move a few keys over so the slot's keys sit on two nodes.
+          let keys =
+            try await call(c, o, "CLUSTER", "GETKEYSINSLOT", String(slot), "2").elements?.compactMap(\.string)
+            ?? []
+          if !keys.isEmpty {
+            try await call(
+              c, o, ["MIGRATE", c[t].address.host, String(c[t].port), "", "0", "5000", "KEYS"] + keys)
+          }
+        }
+        opened += 1
+      }
+      // An uncovered slot whose keys sit on one node, and one with keys on two nodes.
+      let u1 = 5, u2 = 9000
+      for u in [u1, u2] {
+        for i in 0..<4 { try await call(c, i, "CLUSTER", "DELSLOTS", String(u)) }
+      }
+      #expect(try Run.rcadm(["check", seed]).status == 1)
+      let r = try Run.rcadm(["fix", seed, "--yes", "--json"])
+      #expect(r.status == 0, "\(r)")
+      #expect(try parseJSON(r.stdout)["repaired"] as? Int == opened + 2)
+      #expect(try datasetDigest(seed) == before)
+      try expectBothChecksPass(seed)
+      let twice = try Run.rcadm(["fix", seed, "--yes"])
+      #expect(twice.stdout.contains("No slot needs repair."))
+    }
+  }
+}
+
+extension Sequence where Element: Sendable {
+  func asyncMap<T>(_ f: (Element) async throws -> T) async rethrows -> [T] {
+    var out: [T] = []
+    for e in self { out.append(try await f(e)) }
+    return out
+  }
+}
+
+/// Runs a command given as an array on node i.
+@discardableResult
+func call(_ cluster: TestCluster, _ i: Int, _ args: [String]) async throws -> RESPValue {
+  let s = try await cluster.session(i)
+  defer { Task { await s.close() } }
+  return try await s.call(args)
+}
