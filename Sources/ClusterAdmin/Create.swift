@@ -112,18 +112,13 @@ public enum ClusterCreate {
     // Every node meets every other directly: handshakes then finish in a cron tick or two instead
     // of waiting for gossip to spread through one seed (N² tiny commands, pipelined per node).
     log("Joining \(all.count) nodes")
-    try await forEach(all) { node in
-      let meets = all.filter { $0.id != node.id }.map { other in
-        ["CLUSTER", "MEET", other.ip, String(other.given.port), String(other.busPort)]
-      }
-      for (reply, other) in zip(try await node.session.pipeline(meets), all.filter { $0.id != node.id }) {
-        if let message = reply.errorMessage {
-          throw OperationError("\(node.given) could not MEET \(other.clusterAddress): \(message)")
-        }
-      }
-    }
+    try await meetEveryone(all)
     try await waitForJoin(all, deadline: start + timeout, timeout: timeout)
     log("All nodes joined after \((clock.now - start).shortText)")
+    // Slot ownership only travels with messages between nodes that already know each other, and
+    // the regular pings come every node-timeout/2. A second MEET round makes every node message
+    // every other right away, so all learn all slots in one round trip instead of up to a second.
+    try await meetEveryone(all)
 
     try await forEach(p.plan.replicas) { r in
       let node = p.node(r.node)
@@ -144,6 +139,19 @@ public enum ClusterCreate {
       all.map(\.session), expectedNodes: all.count, replicaOf: replicaOf, deadline: start + timeout,
       timeout: timeout)
     log("cluster_state is ok on every node after \((clock.now - start).shortText)")
+  }
+
+  /// Every node sends CLUSTER MEET to every other one (pipelined per node, nodes in parallel).
+  static func meetEveryone(_ all: [ProbedNode]) async throws {
+    try await forEach(all) { node in
+      let others = all.filter { $0.id != node.id }
+      let meets = others.map { ["CLUSTER", "MEET", $0.ip, String($0.given.port), String($0.busPort)] }
+      for (reply, other) in zip(try await node.session.pipeline(meets), others) {
+        if let message = reply.errorMessage {
+          throw OperationError("\(node.given) could not MEET \(other.clusterAddress): \(message)")
+        }
+      }
+    }
   }
 
   /// Polls every 20 ms until each node knows every other and none is in handshake.

@@ -32,18 +32,23 @@ public struct ClusterLoader: Sendable {
   public var concurrency: Int
   /// Maps a CLUSTER NODES entry to where rcadm can reach the node (Kubernetes overrides this).
   public var dialAddress: @Sendable (ClusterNodeEntry) -> NodeAddress?
+  /// The INFO section read from every node; nil reads all of INFO (memory too, for `info`).
+  public var infoSection: String?
 
   public init(
-    connector: any NodeConnector, concurrency: Int = 64,
+    connector: any NodeConnector, concurrency: Int = 64, infoSection: String? = "replication",
     dialAddress: @escaping @Sendable (ClusterNodeEntry) -> NodeAddress? = { $0.address }
   ) {
     self.connector = connector
     self.concurrency = concurrency
+    self.infoSection = infoSection
     self.dialAddress = dialAddress
   }
 
   /// The commands read from every node, in one pipeline.
-  static let probe: [[String]] = [["CLUSTER", "NODES"], ["CLUSTER", "INFO"], ["INFO"], ["DBSIZE"]]
+  var probe: [[String]] {
+    [["CLUSTER", "NODES"], ["CLUSTER", "INFO"], ["INFO"] + (infoSection.map { [$0] } ?? []), ["DBSIZE"]]
+  }
 
   public func load(seed: NodeAddress) async throws -> LiveCluster {
     let seedSession: any NodeSession
@@ -54,7 +59,7 @@ public struct ClusterLoader: Sendable {
     }
     let seedRead: NodeRead
     do {
-      seedRead = try await Self.read(seedSession, withShards: true)
+      seedRead = try await read(seedSession, withShards: true)
     } catch {
       await seedSession.close()
       throw SeedError(Self.seedFailure(error, seed: seed))
@@ -123,7 +128,7 @@ public struct ClusterLoader: Sendable {
       return .failed(dial, String(describing: error))
     }
     do {
-      return .read(session, try await Self.read(session, withShards: false), dial)
+      return .read(session, try await read(session, withShards: false), dial)
     } catch {
       await session.close()
       return .failed(dial, String(describing: error))
@@ -148,7 +153,7 @@ public struct ClusterLoader: Sendable {
     }
   }
 
-  static func read(_ session: any NodeSession, withShards: Bool) async throws -> NodeRead {
+  func read(_ session: any NodeSession, withShards: Bool) async throws -> NodeRead {
     let commands = withShards ? probe + [["CLUSTER", "SHARDS"]] : probe
     let replies = try await session.pipeline(commands)
     for (reply, command) in zip(replies.prefix(4), commands) {

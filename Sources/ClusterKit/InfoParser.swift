@@ -23,12 +23,12 @@ public enum InfoParser {
   /// The `key:value` lines as a dictionary; `# Section` headers and blank lines are skipped.
   public static func parse(_ text: String) -> [String: String] {
     var result: [String: String] = [:]
-    // "\r\n" is a single Character, and isNewline covers it as well as "\n".
-    for line in text.split(whereSeparator: \.isNewline) {
-      if line.first == "#" { continue }
-      guard let colon = line.firstIndex(of: ":") else { continue }
+    // Byte-wise: Character-wise splitting was a large share of `check`'s CPU time.
+    for line in text.utf8.split(whereSeparator: { $0 == 10 || $0 == 13 }) {
+      if line.first == UInt8(ascii: "#") { continue }
       // Values may contain colons (IPv6 addresses, paths), so split at the first one only.
-      result[String(line[..<colon])] = String(line[line.index(after: colon)...])
+      guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { continue }
+      result[String(Substring(line[..<colon]))] = String(Substring(line[line.index(after: colon)...]))
     }
     return result
   }

@@ -14,7 +14,7 @@ struct Info: AsyncParsableCommand {
   @OptionGroup var connection: ConnectionFlags
 
   func run() async throws {
-    let cluster = try await loadCluster(address, connection)
+    let cluster = try await loadCluster(address, connection, fullInfo: true)
     await cluster.closeAll()
     let view = cluster.view
     let masters = view.masters.map { MasterInfo(master: $0, view: view) }

@@ -2,11 +2,14 @@ import ClusterKit
 import RedisClient
 
 /// Loads the cluster a command works on; a seed that cannot be read is a usage error (exit 2).
-func loadCluster(_ words: [String], _ connection: ConnectionFlags) async throws -> LiveCluster {
+func loadCluster(_ words: [String], _ connection: ConnectionFlags, fullInfo: Bool = false) async throws
+  -> LiveCluster
+{
   let spec = try parseSeed(words)
   let connector = try connection.connector(for: spec)
   do {
-    return try await ClusterLoader(connector: connector).load(seed: spec.address)
+    return try await ClusterLoader(connector: connector, infoSection: fullInfo ? nil : "replication").load(
+      seed: spec.address)
   } catch let e as SeedError {
     throw RcadmError.usage(e.description)
   }

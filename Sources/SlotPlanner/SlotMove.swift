@@ -87,7 +87,7 @@ extension Array where Element == SlotMove {
   /// pair.
   public var byPair: [(source: String, target: String, slots: [Int])] {
     var out: [(source: String, target: String, slots: [Int])] = []
-    let isSorted = zip(self, dropFirst()).allSatisfy { !($1 < $0) }
+    let isSorted = indices.dropFirst().allSatisfy { !(self[$0] < self[$0 - 1]) }
     for move in isSorted ? self : sorted() {
       if let last = out.last, last.source == move.source, last.target == move.target {
         out[out.count - 1].slots.append(move.slot)

@@ -111,7 +111,7 @@ func donorsGiveHighest(_ moves: [SlotMove], applied: AppliedMoves) -> Bool {
 
 /// True when the moves are in `SlotMove` order (checked in linear time).
 func isSorted(_ moves: [SlotMove]) -> Bool {
-  zip(moves, moves.dropFirst()).allSatisfy { $0 < $1 }
+  moves.indices.dropFirst().allSatisfy { moves[$0 - 1] < moves[$0] }
 }
 
 @Suite struct ReshardPlannerTests {
