@@ -2,6 +2,7 @@ import ClusterKit
 import NIOCore
 import NIOTLS
 import RESP
+import Synchronization
 
 /// One batch of encoded commands and the promises for their replies.
 struct RESPRequest: Sendable {
@@ -30,15 +31,19 @@ final class RESPClientHandler: ChannelDuplexHandler {
   private var pending = CircularBuffer<PendingReply>()
   private var buffer: ByteBuffer?
   private var timer: Scheduled<Void>?
-  private var failure: ConnectionError?
+  /// The first failure, shared with the connection so a write refused by a closed channel
+  /// still reports why it closed (a TLS verification error, say).
+  private let firstFailure: FailureRecord
+  private var failure: ConnectionError? { firstFailure.value.withLock { $0 } }
   private var repliesSeen = 0
 
   private let usesTLS: Bool
   private var tlsReady = false
 
-  init(node: NodeAddress, usesTLS: Bool) {
+  init(node: NodeAddress, usesTLS: Bool, failure: FailureRecord) {
     self.node = node
     self.usesTLS = usesTLS
+    self.firstFailure = failure
   }
 
   func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
@@ -179,11 +184,16 @@ final class RESPClientHandler: ChannelDuplexHandler {
   private func fail(context: ChannelHandlerContext, _ error: ConnectionError) {
     timer?.cancel()
     timer = nil
-    if failure == nil { failure = error }
+    firstFailure.value.withLock { if $0 == nil { $0 = error } }
     let replies = pending
     pending.removeAll()
     for r in replies { r.promise.fail(failure!) }
     buffer = nil
     if context.channel.isActive { context.close(promise: nil) }
   }
+}
+
+/// The first failure of a connection, readable from any thread.
+final class FailureRecord: Sendable {
+  let value = Mutex<ConnectionError?>(nil)
 }

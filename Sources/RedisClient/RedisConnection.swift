@@ -3,6 +3,7 @@ import NIOCore
 import NIOPosix
 import NIOSSL
 import RESP
+import Synchronization
 
 /// A connection to one Redis node over any NIO channel (TCP, TLS, or a process's pipes).
 public final class RedisConnection: NodeSession {
@@ -11,12 +12,17 @@ public final class RedisConnection: NodeSession {
   public let protocolVersion: Int
   private let channel: any Channel
   private let commandTimeout: Duration
+  private let failure: FailureRecord
 
-  init(channel: any Channel, address: NodeAddress, commandTimeout: Duration, protocolVersion: Int) {
+  init(
+    channel: any Channel, address: NodeAddress, commandTimeout: Duration, protocolVersion: Int,
+    failure: FailureRecord
+  ) {
     self.channel = channel
     self.address = address
     self.commandTimeout = commandTimeout
     self.protocolVersion = protocolVersion
+    self.failure = failure
   }
 
   public func send(_ commands: [[[UInt8]]], timeout: Duration? = nil) async throws -> [RESPValue] {
@@ -66,16 +72,32 @@ public final class RedisConnection: NodeSession {
   public static func start(
     on channel: any Channel, address: NodeAddress, options: ConnectionOptions
   ) async throws -> RedisConnection {
+    let failure = FailureRecord()
     let usesTLS = options.tls != nil
-    try await channel.eventLoop.submit {
-      try channel.pipeline.syncOperations.addHandler(RESPClientHandler(node: address, usesTLS: usesTLS))
-    }.get()
+    do {
+      try await channel.eventLoop.submit {
+        try channel.pipeline.syncOperations.addHandler(
+          RESPClientHandler(node: address, usesTLS: usesTLS, failure: failure))
+      }.get()
+    } catch {
+      throw ConnectionError(
+        .closed, node: address, "the connection to \(address) closed before rcadm could use it")
+    }
+    return try await handshake(on: channel, address: address, options: options, failure: failure)
+  }
+
+  /// Handshake on a channel whose pipeline already holds the RESP handler.
+  static func handshake(
+    on channel: any Channel, address: NodeAddress, options: ConnectionOptions, failure: FailureRecord
+  ) async throws -> RedisConnection {
     let provisional = RedisConnection(
-      channel: channel, address: address, commandTimeout: options.connectTimeout, protocolVersion: 2)
+      channel: channel, address: address, commandTimeout: options.connectTimeout, protocolVersion: 2,
+      failure: failure)
     do {
       let version = try await provisional.handshake(options)
       return RedisConnection(
-        channel: channel, address: address, commandTimeout: options.commandTimeout, protocolVersion: version)
+        channel: channel, address: address, commandTimeout: options.commandTimeout, protocolVersion: version,
+        failure: failure)
     } catch {
       await provisional.close()
       throw error
@@ -137,14 +159,19 @@ public struct RedisConnector: NodeConnector {
   public func open(_ address: NodeAddress) async throws -> RedisConnection {
     let sni = options.tls?.serverName ?? (TLSSupport.isIPAddress(address.host) ? nil : address.host)
     let context = tlsContext
+    let failure = FailureRecord()
+    // The RESP handler is in the pipeline from the start, so it sees a TLS failure during connect.
     let bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
       .connectTimeout(.nanoseconds(Int64(options.connectTimeout.seconds * 1e9)))
       .channelOption(.tcpOption(.tcp_nodelay), value: 1)
       .channelInitializer { channel in
-        guard let context else { return channel.eventLoop.makeSucceededVoidFuture() }
-        return channel.eventLoop.makeCompletedFuture {
-          let handler = try NIOSSLClientHandler(context: context, serverHostname: sni)
-          try channel.pipeline.syncOperations.addHandler(handler)
+        channel.eventLoop.makeCompletedFuture {
+          if let context {
+            try channel.pipeline.syncOperations.addHandler(
+              NIOSSLClientHandler(context: context, serverHostname: sni))
+          }
+          try channel.pipeline.syncOperations.addHandler(
+            RESPClientHandler(node: address, usesTLS: context != nil, failure: failure))
         }
       }
     let channel: any Channel
@@ -160,7 +187,8 @@ public struct RedisConnector: NodeConnector {
     } catch {
       throw Self.describeConnectFailure(error, address: address, timeout: options.connectTimeout)
     }
-    return try await RedisConnection.start(on: channel, address: address, options: options)
+    return try await RedisConnection.handshake(
+      on: channel, address: address, options: options, failure: failure)
   }
 
   static func describeConnectFailure(_ error: any Error, address: NodeAddress, timeout: Duration)

@@ -18,7 +18,8 @@ private struct FakeNode: Sendable {
   var errors: [String: String] = [:]
 
   func reply(_ command: [String]) -> RESPValue {
-    let name = command.joined(separator: " ").uppercased()
+    // INFO with a section answers like INFO (the loader asks for `INFO replication`).
+    let name = command.first?.uppercased() == "INFO" ? "INFO" : command.joined(separator: " ").uppercased()
     if let message = errors[name] { return .error(message) }
     switch name {
     case "CLUSTER NODES": return .bulkString(Array(clusterNodes.utf8))
@@ -128,7 +129,7 @@ private func fakeNodes(_ text: String) -> [NodeAddress: FakeNode] {
   return nodes
 }
 
-private let probe = [["CLUSTER", "NODES"], ["CLUSTER", "INFO"], ["INFO"], ["DBSIZE"]]
+private let probe = [["CLUSTER", "NODES"], ["CLUSTER", "INFO"], ["INFO", "replication"], ["DBSIZE"]]
 
 // MARK: Tests
 
@@ -172,7 +173,7 @@ private let probe = [["CLUSTER", "NODES"], ["CLUSTER", "INFO"], ["INFO"], ["DBSI
     }
     #expect(
       error?.description
-        == "127.0.0.1:7001: the user lacks permission for INFO (NOPERM User rcadm has no permissions to run the 'info' command); rcadm needs CLUSTER, INFO and DBSIZE"
+        == "127.0.0.1:7001: the user lacks permission for INFO replication (NOPERM User rcadm has no permissions to run the 'info' command); rcadm needs CLUSTER, INFO and DBSIZE"
     )
     #expect(await connector.log.closes == [local(7001): 1])
     #expect(await connector.log.connects == [local(7001)])
