@@ -20,7 +20,8 @@ public enum Fix {
   {
     let view = cluster.view
     let masters = view.masters.filter(\.isReachable)
-    let unreachable = view.masters.filter { !$0.isReachable }
+    // Only masters that still own slots matter: a failed-over master's data lives on in its replica.
+    let unreachable = view.masters.filter { !$0.isReachable && !$0.entry.slots.isEmpty }
     if !unreachable.isEmpty && !allowUnreachable {
       throw ValidationProblems(
         unreachable.map {

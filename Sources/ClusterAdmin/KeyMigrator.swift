@@ -12,6 +12,10 @@ public struct MigrateOptions: Sendable {
   /// Credentials MIGRATE passes to the target (AUTH / AUTH2).
   public var user: String?
   public var password: String?
+  /// Bytes one MIGRATE may carry: big values split a batch so each MIGRATE ends well within `timeout`.
+  public var bytesPerBatch: Int = 32 << 20
+  /// Called once per key so big that one MIGRATE of it alone may not finish within `timeout`.
+  public var warn: @Sendable (String) -> Void = { _ in }
 
   public init(
     keysPerBatch: Int = 1000, timeout: Duration = .seconds(60), replace: Bool = false, user: String? = nil,
@@ -53,6 +57,7 @@ public struct KeyMigrator: Sendable {
         if !keys.isEmpty { batches.append((slot, keys)) }
       }
       if batches.isEmpty { break }
+      batches = try await splitByBytes(batches, on: source)
       let replies = try await source.send(
         batches.map { migrateCommand(to: target, keys: $0.keys, replace: options.replace) },
         timeout: options.timeout + .seconds(5))
@@ -73,9 +78,44 @@ public struct KeyMigrator: Sendable {
             "MIGRATE in slot \(batch.slot) from \(source.address) to \(target) failed: \(message)")
         }
       }
-      pending = batches.map(\.slot)
+      var seen = Set<Int>()
+      pending = batches.map(\.slot).filter { seen.insert($0).inserted }
     }
     return moved
+  }
+
+  /// Estimates each batch's size from MEMORY USAGE of up to 8 of its keys (one pipeline for all
+  /// batches) and splits batches whose estimate exceeds `bytesPerBatch`.
+  func splitByBytes(_ batches: [(slot: Int, keys: [[UInt8]])], on source: any NodeSession) async throws
+    -> [(slot: Int, keys: [[UInt8]])]
+  {
+    let samples = batches.map { Array($0.keys.prefix(8)) }
+    let commands = samples.flatMap { keys in keys.map { [Array("MEMORY".utf8), Array("USAGE".utf8), $0] } }
+    let sizes = try await source.send(commands, timeout: nil).map { $0.int ?? 0 }
+    var out: [(slot: Int, keys: [[UInt8]])] = []
+    var offset = 0
+    // A rough floor for MIGRATE throughput on a LAN; it only decides when to warn.
+    let bytesPerSecond = 50.0 * 1_000_000
+    for (batch, sample) in zip(batches, samples) {
+      let sampled = Array(sizes[offset..<offset + sample.count])
+      offset += sample.count
+      for (key, size) in zip(sample, sampled)
+      where Double(size) / bytesPerSecond > options.timeout.seconds / 2 {
+        options.warn(
+          "key \(String(decoding: key, as: UTF8.self)) in slot \(batch.slot) holds about \(size >> 20) MiB and may not move within --migrate-timeout \(options.timeout.shortText)"
+        )
+      }
+      let average = max(1, sampled.reduce(0, +) / max(1, sampled.count))
+      let perBatch = max(1, options.bytesPerBatch / average)
+      if batch.keys.count <= perBatch {
+        out.append(batch)
+      } else {
+        for start in stride(from: 0, to: batch.keys.count, by: perBatch) {
+          out.append((batch.slot, Array(batch.keys[start..<min(start + perBatch, batch.keys.count)])))
+        }
+      }
+    }
+    return out
   }
 
   func migrateCommand(to target: NodeAddress, keys: [[UInt8]], replace: Bool) -> [[UInt8]] {

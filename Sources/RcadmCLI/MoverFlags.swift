@@ -26,9 +26,11 @@ struct MoverFlags: ParsableArguments {
 
   func options(_ connection: ConnectionFlags) throws -> MigrateOptions {
     let c = try connection.options()
-    return MigrateOptions(
+    var options = MigrateOptions(
       keysPerBatch: pipeline, timeout: .milliseconds(Int(migrateTimeout * 1000)), replace: replace,
       user: c.user, password: c.password)
+    options.warn = { Terminal.error(Terminal.warn("[WARN] ") + $0) }
+    return options
   }
 }
 

@@ -240,3 +240,42 @@ func call(_ cluster: TestCluster, _ i: Int, _ args: [String]) async throws -> RE
   defer { Task { await s.close() } }
   return try await s.call(args)
 }
+
+/// Faults during a move: the source master dies mid-migration.
+@Suite(.serialized) struct MoverFaultTests {
+  @Test func sourceMasterKilledMidMigrationThenFixAndDelNode() async throws {
+    try await withTestCluster(6) { c in
+      let create = try Run.rcadm(["create"] + c.addressStrings + ["--replicas", "1", "--yes"])
+      #expect(create.status == 0, "\(create)")
+      let before = try fillDataset(c.addressStrings[1], keys: 20000)
+      let m = try await masterIds(c, via: 1)
+      let sourceIndex = try await owner(of: 0, in: c, via: 1)
+      let survivor = (sourceIndex + 1) % 3
+      let seed = c.addressStrings[survivor]
+      let reshard = try Run.spawn(
+        "rcadm",
+        ["reshard", seed, "--from", m[0], "--to", m[1], "--slots", "3000", "--pipeline", "3", "--yes"])
+      try await Task.sleep(for: .milliseconds(500))
+      c[sourceIndex].signal(SIGKILL)
+      let failed = reshard.wait()
+      #expect(failed.status != 0, "\(failed)")
+      // The source's replica takes over (node timeout 2 s).
+      try await eventually("the replica of the killed master is promoted", timeout: 60) {
+        try await owner(of: 0, in: c, via: survivor) != sourceIndex
+      }
+      let fixed = try Run.rcadm(["fix", seed, "--yes"])
+      #expect(
+        fixed.status == 0 || fixed.stdout.contains("node_failed") || fixed.stdout.contains("unreachable"),
+        "\(fixed)")
+      // The dead node is removed even though it cannot be reached (redis-cli cannot: redis#11018).
+      let gone = try Run.rcadm(["del-node", seed, m[0], "--yes"])
+      #expect(gone.status == 0, "\(gone)")
+      try await eventually("check passes after fix and del-node") {
+        try Run.rcadm(["check", seed]).status == 0
+      }
+      #expect(try datasetDigest(seed) == before)
+      let theirs = try Run.program("redis-cli", ["--cluster", "check", seed])
+      #expect(theirs.status == 0, "\(theirs)")
+    }
+  }
+}
