@@ -210,6 +210,19 @@ import Testing
       }
       // An uncovered slot whose keys sit on one node, and one with keys on two nodes.
       let u1 = 5, u2 = 9000
+      let u2Owner = try await owner(of: u2, in: c)
+      let stray = (u2Owner + 1) % 4
+      var strayKey = ""
+      var n = 0
+      while strayKey.isEmpty {
+        if HashSlot.slot(for: "stray:\(n)") == u2 { strayKey = "stray:\(n)" }
+        n += 1
+      }
+      let s = try await c.session(stray)
+      try await s.call("CLUSTER", "SETSLOT", String(u2), "IMPORTING", ids[u2Owner])
+      _ = try await s.pipeline([["ASKING"], ["SET", strayKey, "second-holder"]])
+      try await s.call("CLUSTER", "SETSLOT", String(u2), "STABLE")
+      await s.close()
       for u in [u1, u2] {
         for i in 0..<4 { try await call(c, i, "CLUSTER", "DELSLOTS", String(u)) }
       }
@@ -217,7 +230,12 @@ import Testing
       let r = try Run.rcadm(["fix", seed, "--yes", "--json"])
       #expect(r.status == 0, "\(r)")
       #expect(try parseJSON(r.stdout)["repaired"] as? Int == opened + 2)
-      #expect(try datasetDigest(seed) == before)
+      // Every original key is intact, and the stray key was moved, not dropped.
+      let after = try datasetDigest(seed)
+      let strayValue = try Run.program("redis-cli", ["-c", "-p", String(c[0].port), "GET", strayKey])
+      #expect(strayValue.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "second-holder")
+      _ = try Run.program("redis-cli", ["-c", "-p", String(c[0].port), "DEL", strayKey])
+      #expect(try datasetDigest(seed) == before, "before del: \(after)")
       try expectBothChecksPass(seed)
       let twice = try Run.rcadm(["fix", seed, "--yes"])
       #expect(twice.stdout.contains("No slot needs repair."))
@@ -278,4 +296,98 @@ func call(_ cluster: TestCluster, _ i: Int, _ args: [String]) async throws -> RE
       #expect(theirs.status == 0, "\(theirs)")
     }
   }
+}
+
+/// Moves with credentials, TLS and big values.
+@Suite(.serialized) struct MoverSecurityTests {
+  @Test func reshardWithAnACLUserAndPassword() async throws {
+    var options = ServerOptions()
+    options.password = "adminpw"
+    try await withTestCluster(3, options: options) { c in
+      let seed = c.addressStrings[0]
+      #expect(try Run.rcadm(["create"] + c.addressStrings + ["--yes", "-a", "adminpw"]).status == 0)
+      for i in 0..<3 {
+        try await call(
+          c, i, "ACL", "SETUSER", "mover", "on", ">moverpw", "allkeys", "+@all", password: "adminpw")
+        try await call(c, i, "DEBUG", "POPULATE", "3000", "k", "10", password: "adminpw")
+      }
+      let m = try await masterIds(c, password: "adminpw")
+      // MIGRATE authenticates with AUTH2 user password on the target.
+      let r = try Run.rcadm([
+        "reshard", seed, "--from", m[0], "--to", m[1], "--slots", "300", "--yes", "--user", "mover", "-a",
+        "moverpw",
+      ])
+      #expect(r.status == 0, "\(r)")
+      let back = try Run.rcadm(
+        ["reshard", seed, "--from", m[1], "--to", m[0], "--slots", "300", "--yes"],
+        env: ["REDISCLI_AUTH": "adminpw"])
+      #expect(back.status == 0, "\(back)")
+      #expect(!r.stderr.contains("moverpw") && !r.stdout.contains("moverpw"))
+    }
+  }
+
+  @Test func reshardOnATLSCluster() async throws {
+    let certs = try TestCerts.make()
+    var options = ServerOptions()
+    options.tls = certs
+    try await withTestCluster(3, options: options) { c in
+      let seed = c.addressStrings[0]
+      let create = try Run.rcadm(["create"] + c.addressStrings + ["--yes", "--cacert", certs.ca])
+      #expect(create.status == 0, "\(create)")
+      let m = try await masterIdsTLS(c, ca: certs.ca)
+      let s = try await RedisConnector(options: ConnectionOptions(tls: TLSOptions(caCertFile: certs.ca)))
+        .open(c[0].address)
+      let slotKeys = (0..<2000).map { ["SET", "tls:\($0)", "v\($0)"] }
+      // Keys of node 0's own slots only (others would be MOVED).
+      _ = try await s.pipeline(slotKeys.filter { HashSlot.slot(for: $0[1]) <= 5460 })
+      await s.close()
+      let r = try Run.rcadm([
+        "reshard", seed, "--from", m[0], "--to", m[1], "--slots", "1000", "--yes", "--cacert", certs.ca,
+      ])
+      #expect(r.status == 0, "\(r)")
+      #expect(try Run.rcadm(["check", seed, "--cacert", certs.ca]).status == 0)
+    }
+  }
+
+  @Test func bigValuesAreSplitAndWarnedAbout() async throws {
+    try await withTestCluster(3) { c in
+      #expect(try Run.rcadm(["create"] + c.addressStrings + ["--yes"]).status == 0)
+      let seed = c.addressStrings[0]
+      let m = try await masterIds(c)
+      // Slot 5460 ("{big}..." keys hash elsewhere, so pick keys by slot): 3 values of 4 MiB on master 0.
+      let big = String(repeating: "B", count: 4 << 20)
+      var keys: [String] = []
+      var i = 0
+      while keys.count < 3 {
+        if HashSlot.slot(for: "big:\(i)") >= 5000 && HashSlot.slot(for: "big:\(i)") <= 5460 {
+          keys.append("big:\(i)")
+        }
+        i += 1
+      }
+      for k in keys { try await call(c, 0, "SET", k, big) }
+      let r = try Run.rcadm([
+        "reshard", seed, "--from", m[0], "--to", m[1], "--slots", "461", "--migrate-timeout", "0.05", "--yes",
+      ])
+      #expect(r.stderr.contains("[WARN] key big:"), "\(r)")
+      #expect(r.stderr.contains("may not move within --migrate-timeout"), "\(r)")
+      // Whatever happened, no value was lost or changed.
+      try await eventually("big keys readable") {
+        for k in keys {
+          let v = try Run.program("redis-cli", ["-c", "-p", String(c[0].port), "STRLEN", k])
+          if v.stdout.trimmingCharacters(in: .whitespacesAndNewlines) != String(4 << 20) { return false }
+        }
+        return true
+      }
+    }
+  }
+}
+
+func masterIdsTLS(_ c: TestCluster, ca: String) async throws -> [String] {
+  let s = try await RedisConnector(options: ConnectionOptions(tls: TLSOptions(caCertFile: ca))).open(
+    c[0].address)
+  defer { Task { await s.close() } }
+  return try ClusterNodesParser.parse(try await s.text("CLUSTER", "NODES")).filter {
+    $0.isMaster && !$0.slots.isEmpty
+  }
+  .sorted { ($0.slots.first ?? 0) < ($1.slots.first ?? 0) }.map(\.id)
 }

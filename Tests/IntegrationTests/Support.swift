@@ -109,8 +109,8 @@ func ownerId(of slot: Int, in cluster: TestCluster, via: Int = 0) async throws -
 }
 
 /// The master ids of a cluster, by first slot.
-func masterIds(_ cluster: TestCluster, via: Int = 0) async throws -> [String] {
-  let s = try await cluster.session(via)
+func masterIds(_ cluster: TestCluster, via: Int = 0, password: String? = nil) async throws -> [String] {
+  let s = try await cluster.session(via, password: password)
   defer { Task { await s.close() } }
   return try ClusterNodesParser.parse(try await s.text("CLUSTER", "NODES")).filter {
     $0.isMaster && !$0.slots.isEmpty
