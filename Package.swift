@@ -40,10 +40,14 @@ let package = Package(
     .target(
       name: "ClusterAdmin", dependencies: ["SlotPlanner", "ClusterKit", "RedisClient", "RESP"],
       swiftSettings: strict),
+    // The interactive shell: routing, line editing (libedit), history, completion.
+    .systemLibrary(name: "CEditLine", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
+    .target(
+      name: "Shell", dependencies: ["CEditLine", "RedisClient", "ClusterKit", "RESP"], swiftSettings: strict),
     .target(
       name: "RcadmCLI",
       dependencies: [
-        "ClusterAdmin", "ClusterKit", "RedisClient", "RESP", "SlotPlanner",
+        "ClusterAdmin", "ClusterKit", "RedisClient", "RESP", "SlotPlanner", "Shell",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strict),

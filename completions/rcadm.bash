@@ -173,13 +173,13 @@ _rcadm() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    check|info|call|create|add-node|del-node|failover|set-timeout|reshard|rebalance|fix|sandbox|help)
+    check|info|call|create|add-node|del-node|failover|set-timeout|reshard|rebalance|fix|repl|exec|sandbox|help)
         # Offer subcommand argument completions
         "_rcadm_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'check info call create add-node del-node failover set-timeout reshard rebalance fix sandbox help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'check info call create add-node del-node failover set-timeout reshard rebalance fix repl exec sandbox help' -- "${cur}"))
         ;;
     esac
 }
@@ -759,6 +759,108 @@ _rcadm_fix() {
     case "${positional_number}" in
     1)
         __rcadm_add_completions -W "$(__rcadm_custom_complete ---completion fix -- positional@0 "${COMP_CWORD}" "$(__rcadm_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
+}
+
+_rcadm_repl() {
+    repeating_flags=()
+    non_repeating_flags=(--raw --yes --json --askpass --tls --insecure --version --help)
+    repeating_options=()
+    non_repeating_options=(-h -p -a --pass --user --cacert --cacertdir --cert --key --sni --timeout)
+    __rcadm_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-h')
+        return
+        ;;
+    '-p')
+        return
+        ;;
+    '-a'|'--pass')
+        return
+        ;;
+    '--user')
+        return
+        ;;
+    '--cacert')
+        __rcadm_add_completions -f
+        return
+        ;;
+    '--cacertdir')
+        __rcadm_add_completions -d
+        return
+        ;;
+    '--cert')
+        __rcadm_add_completions -f
+        return
+        ;;
+    '--key')
+        __rcadm_add_completions -f
+        return
+        ;;
+    '--sni')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __rcadm_add_completions -W "$(__rcadm_custom_complete ---completion repl -- positional@0 "${COMP_CWORD}" "$(__rcadm_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
+}
+
+_rcadm_exec() {
+    repeating_flags=()
+    non_repeating_flags=(--raw --json --askpass --tls --insecure --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-a --pass --user --cacert --cacertdir --cert --key --sni --timeout)
+    __rcadm_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-a'|'--pass')
+        return
+        ;;
+    '--user')
+        return
+        ;;
+    '--cacert')
+        __rcadm_add_completions -f
+        return
+        ;;
+    '--cacertdir')
+        __rcadm_add_completions -d
+        return
+        ;;
+    '--cert')
+        __rcadm_add_completions -f
+        return
+        ;;
+    '--key')
+        __rcadm_add_completions -f
+        return
+        ;;
+    '--sni')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __rcadm_add_completions -W "$(__rcadm_custom_complete ---completion exec -- positional@0 "${COMP_CWORD}" "$(__rcadm_cursor_index_in_current_word)")"
         return
         ;;
     esac

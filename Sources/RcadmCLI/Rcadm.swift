@@ -22,7 +22,8 @@ public struct Rcadm: AsyncParsableCommand {
     subcommands: [
       Check.self, Info.self, Call.self, Create.self, AddNodeCommand.self, DelNodeCommand.self,
       FailoverCommand.self,
-      SetTimeoutCommand.self, ReshardCommand.self, RebalanceCommand.self, FixCommand.self, Sandbox.self,
+      SetTimeoutCommand.self, ReshardCommand.self, RebalanceCommand.self, FixCommand.self, ReplCommand.self,
+      ExecCommand.self, Sandbox.self,
     ]
   )
 

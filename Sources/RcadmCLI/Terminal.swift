@@ -36,6 +36,20 @@ enum Terminal {
     t.withUTF8 { buf in _ = write(STDERR_FILENO, buf.baseAddress, buf.count) }
   }
 
+  /// The process environment as a dictionary.
+  static var environment: [String: String] {
+    var out: [String: String] = [:]
+    var p = environ
+    while let entry = p.pointee {
+      let text = String(cString: entry)
+      if let eq = text.firstIndex(of: "=") {
+        out[String(text[..<eq])] = String(text[text.index(after: eq)...])
+      }
+      p += 1
+    }
+    return out
+  }
+
   static func env(_ name: String) -> String? {
     guard let v = getenv(name) else { return nil }
     return String(cString: v)

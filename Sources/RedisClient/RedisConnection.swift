@@ -38,17 +38,25 @@ public final class RedisConnection: NodeSession {
         label: "\(Self.label(command)) within \(wait.shortText)", deadline: deadline)
     }
     let node = address
-    // A closed channel drops writes before they reach the handler: fail the replies here too.
+    let failure = self.failure
+    // A closed channel drops writes before they reach the handler: fail the replies here too,
+    // with the reason the handler recorded when there is one.
     channel.writeAndFlush(RESPRequest(payload: payload, replies: replies)).whenFailure { error in
       let closed =
-        (error as? ConnectionError)
+        (error as? ConnectionError) ?? failure.value.withLock { $0 }
         ?? ConnectionError(.closed, node: node, "the connection to \(node) is closed")
       for r in replies { r.promise.fail(closed) }
     }
-    var out: [RESPValue] = []
-    out.reserveCapacity(replies.count)
-    for r in replies { out.append(try await r.promise.futureResult.get()) }
-    return out
+    // Cancelling the task (Ctrl-C in the shell) closes the connection, which fails the replies.
+    let open = self.channel
+    return try await withTaskCancellationHandler {
+      var out: [RESPValue] = []
+      out.reserveCapacity(replies.count)
+      for r in replies { out.append(try await r.promise.futureResult.get()) }
+      return out
+    } onCancel: {
+      open.close(promise: nil)
+    }
   }
 
   public func close() async {

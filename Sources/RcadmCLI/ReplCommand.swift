@@ -1,0 +1,125 @@
+import ArgumentParser
+import ClusterKit
+import RESP
+import RedisClient
+import Shell
+
+/// `rcadm repl`: an interactive shell that routes every command to the node owning its keys.
+struct ReplCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "repl",
+    abstract:
+      "Interactive shell on a cluster (or a single node): commands go straight to the owner of their keys.",
+    discussion: """
+      Built-ins: :nodes (slot map), :slot KEY, :connect HOST:PORT, help COMMAND, quit. DBSIZE, KEYS, SCAN and \
+      FLUSHALL cover every master; MGET/DEL/EXISTS/UNLINK/TOUCH split across slots. History: ~/.rcadm_history \
+      (RCADM_HISTFILE overrides, /dev/null disables); secrets (AUTH, ACL SETUSER, CONFIG SET …pass…) are never \
+      written. With standard input not a terminal, commands are read line by line.
+      """,
+    helpNames: [.long])
+
+  @Argument(
+    help: ArgumentHelp("Any node (host:port or URL); or give -h/-p.", valueName: "address"),
+    completion: .custom(knownAddresses))
+  var address: String?
+
+  @Option(name: .customShort("h"), help: "Host, as in redis-cli.")
+  var host: String?
+
+  @Option(name: .customShort("p"), help: "Port, as in redis-cli.")
+  var port: Int?
+
+  @Flag(help: "Print replies raw (no quotes or types), like redis-cli --raw.")
+  var raw = false
+
+  @Flag(help: "Let FLUSHALL/FLUSHDB from piped input run on every master.")
+  var yes = false
+
+  @OptionGroup var output: OutputFlags
+  @OptionGroup var connection: ConnectionFlags
+
+  func run() async throws {
+    let words: [String] = address.map { [$0] } ?? [host ?? "127.0.0.1", String(port ?? 6379)]
+    let spec = try parseSeed(words)
+    let router = ClusterRouter(seed: spec.address, connector: try connection.connector(for: spec))
+    do {
+      try await router.start()
+    } catch {
+      throw RcadmError.usage("cannot open a shell on \(spec.address): \(error)")
+    }
+    let interactive = Terminal.stdinIsTTY
+    let session = ShellSession(
+      router: router,
+      render: replyRenderer(json: output.json, raw: raw || !Terminal.stdoutIsTTY && !output.json),
+      interactive: interactive, assumeYes: yes, write: { print($0) }, writeError: { Terminal.error($0) })
+    let status: Int32
+    if interactive {
+      let editor = LineEditor(historyFile: LineEditor.defaultHistoryPath(environment: Terminal.environment))
+      editor.completer = await CommandCompleter.load(router).complete
+      status = await session.run(EditorLines(editor: editor))
+      editor.close()
+    } else {
+      status = await session.runPiped { Swift.readLine(strippingNewline: true) }
+    }
+    await router.closeAll()
+    if status != 0 { throw ExitCode(status) }
+  }
+}
+
+/// `rcadm exec`: one routed command for scripts.
+struct ExecCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "exec",
+    abstract: "Run one command on the node that owns its keys; exit 1 on an error reply.")
+
+  @Argument(
+    help: ArgumentHelp("Any node (host:port or URL).", valueName: "address"),
+    completion: .custom(knownAddresses))
+  var address: String
+
+  @Argument(
+    parsing: .postTerminator,
+    help: ArgumentHelp("The command and its arguments, after --.", valueName: "command"))
+  var command: [String] = []
+
+  @Flag(help: "Print the reply raw.")
+  var raw = false
+
+  @OptionGroup var output: OutputFlags
+  @OptionGroup var connection: ConnectionFlags
+
+  func validate() throws {
+    if command.isEmpty {
+      throw ValidationError("give the command after --, e.g. rcadm exec 127.0.0.1:7000 -- GET foo")
+    }
+  }
+
+  func run() async throws {
+    let spec = try parseSeed([address])
+    let router = ClusterRouter(seed: spec.address, connector: try connection.connector(for: spec))
+    do {
+      try await router.start()
+    } catch {
+      throw RcadmError.usage("cannot reach \(spec.address): \(error)")
+    }
+    let reply: RESPValue
+    do {
+      reply = try await router.execute(command.map { Array($0.utf8) })
+    } catch {
+      await router.closeAll()
+      throw RcadmError.usage("\(error)")
+    }
+    await router.closeAll()
+    print(replyRenderer(json: output.json, raw: raw || !Terminal.stdoutIsTTY)(reply))
+    if reply.isError { throw ExitCode(1) }
+  }
+}
+
+/// How replies print: JSON, redis-cli's raw style, or its quoted TTY style.
+func replyRenderer(json: Bool, raw: Bool) -> @Sendable (RESPValue) -> String {
+  if json {
+    return { (reply: RESPValue) -> String in JSON(resp: reply).render(pretty: false) }
+  }
+  let style: RESPFormatter.Style = raw ? .raw : .quoted
+  return { (reply: RESPValue) -> String in RESPFormatter.format(reply, style: style) }
+}
