@@ -304,18 +304,17 @@ public final class LineEditor: @unchecked Sendable {
     }
   }
 
-  /// After SIGCONT: back to the editing mode (the shell restored its own) and redraw; after SIGWINCH:
-  /// take the new size and redraw. Runs inside `el_gets`, as libedit's own handling does.
+  /// After SIGCONT: back to the editing mode (the shell restored its own) and redraw the line from
+  /// the start of the cursor's row; after SIGWINCH: take the new size (as libedit's own handler does;
+  /// the next keystroke redraws). Runs inside `el_gets`, where libedit handles these itself.
   private func handleTerminalSignals() {
     guard let editLine else { return }
     let continued = sigcontPending.exchange(false, ordering: .sequentiallyConsistent)
     let resized = sigwinchPending.exchange(false, ordering: .sequentiallyConsistent)
-    if continued, var settings = editingTerminal {
-      _ = tcsetattr(STDIN_FILENO, TCSADRAIN, &settings)
-    }
     if resized || continued { el_resize(editLine) }
-    if continued { writeOutput("\n") }
-    if resized || continued {
+    if continued {
+      if var settings = editingTerminal { _ = tcsetattr(STDIN_FILENO, TCSADRAIN, &settings) }
+      writeOutput("\r")
       rcadm_el_refresh(editLine)
       fflush(rcadm_stdout())
     }

@@ -22,6 +22,7 @@ SCRIPT.json is a JSON list of steps, run in order:
                                           movement and erasing applied: what a user would see)
     {"not_expect": "regex", "timeout": 1} fail if the regex matches new output within the timeout
     {"sleep": 0.2}                        pause
+    {"resize": [COLS, ROWS]}              change the terminal size (the program gets SIGWINCH)
     {"expect_exit": 0, "timeout": 5}      wait for the program to exit with this status
                                           (null: any status; negative: killed by that signal)
 
@@ -203,8 +204,12 @@ class Session:
             os._exit(127)
         self.pid, self.fd = pid, fd
         self.screen = Screen(cols)
-        fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+        self.resize(cols, rows)
         self.eof = False
+
+    def resize(self, cols, rows):
+        self.screen.cols = cols
+        fcntl.ioctl(self.fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
 
     def text(self):
         return clean(self.raw.decode("utf-8", errors="replace"))
@@ -303,6 +308,9 @@ def run_steps(session, steps, default_timeout, deadline):
                 continue
             session.send(step["send"])
             session.pump(0.02)
+        elif "resize" in step:
+            cols, rows = (int(n) for n in step["resize"])
+            session.resize(cols, rows)
         elif "sleep" in step:
             end = min(time.monotonic() + float(step["sleep"]), deadline)
             while time.monotonic() < end and session.pump(end - time.monotonic()):
