@@ -24,10 +24,24 @@ public struct CommandCompleter: Sendable {
     return CommandCompleter(names: names)
   }
 
-  /// Candidates for the text before the cursor: whole replacements of the command word(s).
+  /// Candidates for the word being typed: a command name, or a subcommand after its container
+  /// (`CLUSTER N` → `NODES`).
   public func complete(_ lineBeforeCursor: String) -> [String] {
-    let typed = lineBeforeCursor.drop(while: { $0 == " " }).uppercased()
-    if typed.isEmpty { return [] }
-    return names.filter { $0.uppercased().hasPrefix(typed) }
+    let words = lineBeforeCursor.split(separator: " ", omittingEmptySubsequences: true).map {
+      $0.uppercased()
+    }
+    let typingNewWord = lineBeforeCursor.last == " "
+    let done = typingNewWord ? words : Array(words.dropLast())
+    let current = typingNewWord ? "" : (words.last ?? "")
+    if done.isEmpty && current.isEmpty { return [] }
+    var out: [String] = []
+    for name in names {
+      let parts = name.split(separator: " ").map(String.init)
+      guard parts.count > done.count, Array(parts.prefix(done.count)) == done,
+        parts[done.count].uppercased().hasPrefix(current)
+      else { continue }
+      if !out.contains(parts[done.count]) { out.append(parts[done.count]) }
+    }
+    return out
   }
 }

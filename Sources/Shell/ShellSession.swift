@@ -1,6 +1,13 @@
 import ClusterKit
 import RESP
 import RedisClient
+import Synchronization
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 
 /// What a line source gives the shell.
 public enum ShellInput: Sendable, Equatable {
@@ -43,6 +50,7 @@ public final class ShellSession: Sendable {
 
   /// Runs until end of input or `quit`; returns 1 if any command failed (for scripts), else 0.
   public func run(_ source: any LineSource) async -> Int32 {
+    CommandInterrupt.install()
     var failed = false
     while true {
       let prompt = interactive ? await promptText() : ""
@@ -64,7 +72,7 @@ public final class ShellSession: Sendable {
         source.remember(line, persist: !HistoryFilter.isSensitive(words))
         let lower = words[0].lowercased()
         if lower == "quit" || lower == "exit" { return failed ? 1 : 0 }
-        if !(await handle(args, words: words, source: source)) { failed = true }
+        if !(await interruptible { await self.handle(args, words: words, source: source) }) { failed = true }
       }
     }
   }
@@ -114,6 +122,30 @@ public final class ShellSession: Sendable {
       writeError("(error) \(error)")
       return false
     }
+  }
+
+  /// Runs a command so that Ctrl-C stops it (a blocking BLPOP, say) without ending the shell:
+  /// the command's task is cancelled, which closes its connection; the next command reconnects.
+  func interruptible(_ body: @escaping @Sendable () async -> Bool) async -> Bool {
+    CommandInterrupt.reset()
+    let result = await withTaskGroup(of: Bool?.self) { group in
+      group.addTask { await body() }
+      group.addTask {
+        while !Task.isCancelled {
+          if CommandInterrupt.pending { return nil }
+          try? await Task.sleep(for: .milliseconds(50))
+        }
+        return true
+      }
+      let first = await group.next() ?? nil
+      group.cancelAll()
+      return first
+    }
+    guard let result else {
+      writeError("(interrupted)")
+      return false
+    }
+    return result
   }
 
   func promptText() async -> String {
@@ -200,5 +232,15 @@ public final class ShellSession: Sendable {
     if let since = doc["since"]?.string { write("  since: \(since)") }
     if let group = doc["group"]?.string { write("  group: \(group)") }
     return true
+  }
+}
+
+/// Ctrl-C while a command runs (between prompts the line editor is not listening).
+enum CommandInterrupt {
+  static let flag = Atomic<Bool>(false)
+  static var pending: Bool { flag.load(ordering: .relaxed) }
+  static func reset() { flag.store(false, ordering: .relaxed) }
+  static func install() {
+    signal(SIGINT) { _ in CommandInterrupt.flag.store(true, ordering: .relaxed) }
   }
 }

@@ -41,6 +41,13 @@ import Testing
           // Ctrl-C drops the partial line and keeps the shell.
           ["send": "GET partial", "noecho": true], ["send": "\u{3}"], ["expect": "> "],
           ["send": "ECHO still-here\r", "noecho": true], ["expect": "still-here"],
+          // Subcommands complete after their container.
+          ["send": "CLUSTER KEYS\t", "noecho": true], ["expect_line": "CLUSTER KEYSLOT"], ["send": " foo\r"],
+          ["expect": "\\(integer\\) 12182"],
+          // A blocking command is interrupted by Ctrl-C; the shell stays and reconnects.
+          ["send": "BLPOP nosuchlist 0\r", "noecho": true], ["sleep": 0.5], ["send": "\u{3}"],
+          ["expect": "interrupted"],
+          ["send": "ECHO after-blpop\r", "noecho": true], ["expect": "after-blpop"],
           ["send": "NOSUCHCMD\r", "noecho": true], ["expect": "ERR unknown command"],
           ["send": "GET \"unbalanced\r", "noecho": true], ["expect": "unbalanced"],
           ["send": "\u{4}", "noecho": true], ["expect_exit": NSNull(), "timeout": 10],
