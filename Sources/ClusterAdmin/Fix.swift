@@ -35,11 +35,29 @@ public enum Fix {
       open.formUnion(m.entry.migrating.keys)
       open.formUnion(m.entry.importing.keys)
     }
-    // Slots of unreachable masters count as covered: their keys are out of reach, not lost.
-    for m in unreachable { for s in m.entry.slots where claims[s] == nil { claims[s] = [m.id] } }
     var problems: [Int: String] = [:]
+    for m in unreachable {
+      if m.entry.flags.contains(.fail) {
+        // A failed master whose slots no replica took over: give them to a live master, moving
+        // whatever keys the live nodes hold (a promoted replica, an importing target).
+        for s in m.entry.slots where claims[s] == nil { problems[s] = "owned by failed master \(m.label)" }
+      } else {
+        // Merely unreachable from here: its slots count as covered, its keys are out of reach, not lost.
+        for s in m.entry.slots where claims[s] == nil { claims[s] = [m.id] }
+      }
+    }
     for s in open { problems[s] = "open (migrating/importing)" }
-    for s in 0..<slotCount where claims[s] == nil { problems[s] = problems[s] ?? "no owner" }
+    // Slots whose owner differs between nodes' tables (say a dead master still listed as owner
+    // by some nodes while its promoted replica claims the slot) get one owner for everyone.
+    let tables = view.nodes.filter(\.isReachable).map(\.table)
+    if let reference = tables.first.map(ownerBySlot) {
+      for table in tables.dropFirst() {
+        for (s, id) in ownerBySlot(table).enumerated() where id != reference[s] && problems[s] == nil {
+          problems[s] = "nodes disagree on its owner"
+        }
+      }
+    }
+    for s in 0..<slotCount where claims[s] == nil && problems[s] == nil { problems[s] = "no owner" }
     for (s, ids) in claims where ids.count > 1 {
       problems[s] = problems[s] ?? "claimed by \(ids.count) masters"
     }
@@ -69,6 +87,13 @@ public enum Fix {
           keyHolders: holders.filter { $0.nodeId != owner }))
     }
     return repairs
+  }
+
+  /// The master each slot belongs to in one node's table.
+  static func ownerBySlot(_ table: [ClusterNodeEntry]) -> [String?] {
+    var owners = [String?](repeating: nil, count: slotCount)
+    for e in table where e.isMaster { for s in e.slots { owners[s] = e.id } }
+    return owners
   }
 
   /// A half-done migration completes forward; otherwise the claimant, or the master with most keys,

@@ -240,14 +240,16 @@ public enum HealthCheck {
         continue
       }
       if r.isReachable, r.info["master_link_status"] == "down" {
-        // A replica that never had a link (down_since -1) or is loading an RDB is still syncing.
-        let syncing =
-          r.info["master_sync_in_progress"] == "1" || r.info["master_link_down_since_seconds"] == "-1"
+        // Never linked (down_since -1), loading an RDB, or down for a few seconds (a master that
+        // just became a replica, say): a (re)connection under way, not yet a broken link.
+        let downFor = Int(r.info["master_link_down_since_seconds"] ?? "") ?? Int.max
+        let syncing = r.info["master_sync_in_progress"] == "1" || downFor < 10
         if syncing {
           out.append(
             Finding(
               .warning, "replica_syncing",
-              "\(describe(r)) is still doing its initial sync from \(master.label)", nodes: [r.id, master.id])
+              "\(describe(r)) is still (re)connecting to or syncing from \(master.label)",
+              nodes: [r.id, master.id])
           )
         } else {
           out.append(

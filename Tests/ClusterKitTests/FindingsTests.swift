@@ -237,7 +237,7 @@ private func emptyMasterLine(epoch: Int = 0) -> String {
       HealthCheck.findings(fixture.view) == [
         Finding(
           .warning, "replica_syncing",
-          "127.0.0.1:7004 (5b2e8c4a, replica) is still doing its initial sync from 127.0.0.1:7001",
+          "127.0.0.1:7004 (5b2e8c4a, replica) is still (re)connecting to or syncing from 127.0.0.1:7001",
           nodes: [ID.r1, ID.m1])
       ])
   }
@@ -349,7 +349,7 @@ private func emptyMasterLine(epoch: Int = 0) -> String {
     fixture.edit(ID.r3, seenBy: [ID.m2]) { $0.flags.insert(.pfail) }
     fixture.forget(ID.r2, in: ID.m3)
     fixture[ID.r1].info["master_link_status"] = "down"
-    fixture[ID.r1].info["master_link_down_since_seconds"] = "9"
+    fixture[ID.r1].info["master_link_down_since_seconds"] = "90"
     fixture[ID.m2].clusterInfo["cluster_state"] = "fail"
     let findings = HealthCheck.findings(fixture.view)
     #expect(

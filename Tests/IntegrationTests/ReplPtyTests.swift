@@ -39,13 +39,14 @@ import Testing
           ["send": "DBSI\t", "noecho": true], ["expect_line": "DBSIZE"], ["send": "\r"],
           ["expect": "\\(integer\\) 1"],
           // Ctrl-C drops the partial line and keeps the shell.
-          ["send": "GET partial", "noecho": true], ["send": "\u{3}"], ["expect": "> "],
+          ["send": "GET partial", "noecho": true], ["sleep": 0.3], ["send": "\u{3}"], ["expect": "> "],
+          ["sleep": 0.3],
           ["send": "ECHO still-here\r", "noecho": true], ["expect": "still-here"],
           // Subcommands complete after their container.
           ["send": "CLUSTER KEYS\t", "noecho": true], ["expect_line": "CLUSTER KEYSLOT"], ["send": " foo\r"],
           ["expect": "\\(integer\\) 12182"],
           // A blocking command is interrupted by Ctrl-C; the shell stays and reconnects.
-          ["send": "BLPOP nosuchlist 0\r", "noecho": true], ["sleep": 0.5], ["send": "\u{3}"],
+          ["send": "BLPOP nosuchlist 0\r", "noecho": true], ["sleep": 0.5], ["send": "\u{3}"], ["sleep": 0.3],
           ["expect": "interrupted"],
           ["send": "ECHO after-blpop\r", "noecho": true], ["expect": "after-blpop"],
           ["send": "NOSUCHCMD\r", "noecho": true], ["expect": "ERR unknown command"],
