@@ -273,8 +273,13 @@ func call(_ cluster: TestCluster, _ i: Int, _ args: [String]) async throws -> RE
       let reshard = try Run.spawn(
         "rcadm",
         ["reshard", seed, "--from", m[0], "--to", m[1], "--slots", "3000", "--pipeline", "3", "--yes"])
-      try await Task.sleep(for: .milliseconds(500))
+      // Kill the source while a slot is open on it (MIGRATING), i.e. mid-migration.
+      let source = try await c.session(sourceIndex)
+      try await eventually("a slot open on the source", timeout: 30) {
+        try await source.text("CLUSTER", "NODES").contains("->-")
+      }
       c[sourceIndex].signal(SIGKILL)
+      await source.close()
       let failed = reshard.wait()
       #expect(failed.status != 0, "\(failed)")
       // The source's replica takes over (node timeout 2 s).
