@@ -91,28 +91,34 @@ public enum HealthCheck {
 
   static func nodeStates(_ view: ClusterView) -> [Finding] {
     var out: [Finding] = []
+    // How many reachable nodes flag each id fail / fail?: one pass over every table.
+    var failedBy: [String: Int] = [:]
+    var pfailBy: [String: Int] = [:]
+    for r in view.nodes where r.isReachable {
+      for e in r.table {
+        if e.flags.contains(.fail) { failedBy[e.id, default: 0] += 1 }
+        if e.flags.contains(.pfail) { pfailBy[e.id, default: 0] += 1 }
+      }
+    }
     for n in view.nodes {
-      let reporters = view.nodes.filter(\.isReachable)
-      let seenFailed = reporters.filter { r in r.table.contains { $0.id == n.id && $0.flags.contains(.fail) }
-      }
-      let seenPFail = reporters.filter { r in r.table.contains { $0.id == n.id && $0.flags.contains(.pfail) }
-      }
+      let seenFailed = failedBy[n.id] ?? 0
+      let seenPFail = pfailBy[n.id] ?? 0
       if let reason = n.unreachableReason {
         out.append(
           Finding(
             .error, "node_unreachable", "\(describe(n)) cannot be reached: \(reason)", nodes: [n.id],
             slots: n.entry.slots.isEmpty ? nil : n.entry.slots.rangesDescription))
       }
-      if !seenFailed.isEmpty {
+      if seenFailed > 0 {
         out.append(
           Finding(
-            .error, "node_failed", "\(describe(n)) is flagged fail by \(seenFailed.count) node(s)",
+            .error, "node_failed", "\(describe(n)) is flagged fail by \(seenFailed) node(s)",
             nodes: [n.id]))
-      } else if !seenPFail.isEmpty {
+      } else if seenPFail > 0 {
         out.append(
           Finding(
             .warning, "node_pfail",
-            "\(describe(n)) is suspected failing (fail?) by \(seenPFail.count) node(s)", nodes: [n.id]))
+            "\(describe(n)) is suspected failing (fail?) by \(seenPFail) node(s)", nodes: [n.id]))
       }
     }
     // Handshake entries carry temporary ids: the loader does not dial them, but they say a join is under way.
