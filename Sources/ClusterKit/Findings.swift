@@ -207,14 +207,15 @@ public enum HealthCheck {
   }
 
   static func coverage(_ view: ClusterView) -> [Finding] {
+    // Bitmap operations, not per-slot loops: this runs on every check of every cluster size.
+    let owned = owners(view).sorted(by: { $0.key < $1.key })
     var covered = SlotSet()
-    var out: [Finding] = []
-    var claimants: [Int: [String]] = [:]
-    for (id, slots) in owners(view).sorted(by: { $0.key < $1.key }) {
-      for s in slots { claimants[s, default: []].append(id) }
+    var claimedTwice = SlotSet()
+    for (_, slots) in owned {
+      claimedTwice = claimedTwice.union(covered.intersection(slots))
       covered = covered.union(slots)
     }
-    let claims = claimants.filter { $0.value.count > 1 }
+    var out: [Finding] = []
     let missing = covered.complement
     if !missing.isEmpty {
       out.append(
@@ -223,14 +224,13 @@ public enum HealthCheck {
           "\(missing.count) of 16384 slots have no owner: \(missing.rangesDescription)",
           slots: missing.rangesDescription))
     }
-    if !claims.isEmpty {
-      let slots = SlotSet(slots: claims.keys)
-      let ids = Set(claims.values.flatMap { $0 }).sorted()
+    if !claimedTwice.isEmpty {
+      let ids = owned.filter { !$0.value.intersection(claimedTwice).isEmpty }.map(\.key)
       out.append(
         Finding(
           .error, "slot_multiple_claims",
-          "\(slots.count) slot(s) are claimed by more than one master: \(slots.rangesDescription)",
-          nodes: ids, slots: slots.rangesDescription))
+          "\(claimedTwice.count) slot(s) are claimed by more than one master: \(claimedTwice.rangesDescription)",
+          nodes: ids, slots: claimedTwice.rangesDescription))
     }
     return out
   }

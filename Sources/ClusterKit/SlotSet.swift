@@ -112,15 +112,28 @@ public struct SlotSet: Hashable, Sendable, Sequence {
     return out
   }
 
-  public func makeIterator() -> some IteratorProtocol<Int> {
-    var slot = 0
-    let set = self
-    return AnyIterator {
-      while slot < slotCount {
-        defer { slot += 1 }
-        if set.contains(slot) { return slot }
+  public func makeIterator() -> Iterator { Iterator(words: words) }
+
+  /// Ascending slots, skipping empty words and visiting only set bits.
+  public struct Iterator: IteratorProtocol {
+    let words: [UInt64]
+    var index = 0
+    var current: UInt64
+
+    init(words: [UInt64]) {
+      self.words = words
+      self.current = words.first ?? 0
+    }
+
+    public mutating func next() -> Int? {
+      while current == 0 {
+        index += 1
+        guard index < words.count else { return nil }
+        current = words[index]
       }
-      return nil
+      let bit = current.trailingZeroBitCount
+      current &= current - 1
+      return index * 64 + bit
     }
   }
 
