@@ -172,3 +172,24 @@ import Testing
     }
   }
 }
+
+/// add-node copies the cluster's functions to a new master, as redis-cli does.
+@Suite struct AddNodeFunctionTests {
+  @Test func functionsAreCopiedToANewMaster() async throws {
+    try await withTestCluster(4) { c in
+      let create = try Run.rcadm(["create"] + c.addressStrings.prefix(3) + ["--yes"])
+      #expect(create.status == 0, "\(create)")
+      let library =
+        "#!lua name=rcadmlib\nredis.register_function('rcadm_echo', function(keys, args) return args[1] end)"
+      let loaded = try Run.rcadm([
+        "call", c.addressStrings[0], "--masters-only", "--", "FUNCTION", "LOAD", library,
+      ])
+      #expect(loaded.status == 0, "\(loaded)")
+      let r = try Run.rcadm(["add-node", c.addressStrings[3], c.addressStrings[0], "--yes"])
+      #expect(r.status == 0, "\(r)")
+      #expect(r.stderr.contains("Copied the cluster's functions"), "\(r)")
+      let echoed = try await call(c, 3, "FCALL", "rcadm_echo", "0", "hello")
+      #expect(echoed.string == "hello")
+    }
+  }
+}
