@@ -33,7 +33,6 @@ struct Check: AsyncParsableCommand {
 
   func run() async throws {
     let cluster = try await loadCluster(address, connection)
-    defer { Task { await cluster.closeAll() } }
     var options = CheckOptions(minReplicas: replicas)
     if searchMultipleOwners { options.keysInUnownedSlots = await KeyScan.keysInUnownedSlots(cluster) }
     let findings = HealthCheck.findings(cluster.view, options)

@@ -1,6 +1,6 @@
 import ClusterAdmin
 
-/// Tab-completion candidates for node addresses: nodes of the sandbox in the current directory
+/// Tab-completion candidates for node addresses: running nodes of the default sandbox
 /// and of $RCADM_NODES (space-separated), filtered by what was typed.
 @Sendable func knownAddresses(_ words: [String], _ index: Int, _ prefix: String) -> [String] {
   // bash may pass the word with backslash-escaped colons.
