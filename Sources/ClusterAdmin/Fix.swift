@@ -36,8 +36,11 @@ public enum Fix {
       open.formUnion(m.entry.importing.keys)
     }
     var problems: [Int: String] = [:]
+    // Failed as far as any reachable node can tell (the seed's own entry may still say fail?).
+    let failed = Set(
+      view.nodes.filter(\.isReachable).flatMap { $0.table.filter { $0.flags.contains(.fail) }.map(\.id) })
     for m in unreachable {
-      if m.entry.flags.contains(.fail) {
+      if failed.contains(m.id) || m.entry.flags.contains(.fail) {
         // A failed master whose slots no replica took over: give them to a live master, moving
         // whatever keys the live nodes hold (a promoted replica, an importing target).
         for s in m.entry.slots where claims[s] == nil { problems[s] = "owned by failed master \(m.label)" }
