@@ -17,26 +17,8 @@ BASE_PORT=${BASE_PORT:-23000}
 RUNS=${RUNS:-20}
 WARMUP=${WARMUP:-2}
 
-die() { echo "bench/check.sh: $*" >&2; exit 2; }
-
-if [[ -n "${RCADM_BIN:-}" && "$RCADM_BIN" == */* && "$RCADM_BIN" != /* ]]; then
-  RCADM_BIN=$PWD/$RCADM_BIN   # relative to where we were called from
-fi
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
-
-if [[ -z "${RCADM_BIN:-}" ]]; then
-  # Only a release build says anything about speed. It gets its own scratch
-  # directory so it never competes with a debug build in .build.
-  RCADM_BIN=.build-release/release/rcadm
-  if [[ ! -x "$RCADM_BIN" ]]; then
-    echo "building release into .build-release (set RCADM_BIN to skip)..." >&2
-    swift build -c release --scratch-path .build-release >&2
-  fi
-fi
-BIN=$(command -v -- "$RCADM_BIN") || die "$RCADM_BIN not found or not executable"
-BIN=$(realpath -- "$BIN")
-REDIS_CLI=$(command -v redis-cli) || die "redis-cli not found (apt-get install redis-tools)"
-command -v redis-server >/dev/null || die "redis-server not found (apt-get install redis-server)"
+BENCH_NAME=check.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 if ! [[ "$BASE_PORT" =~ ^[0-9]+$ ]] || ((BASE_PORT < 1 || BASE_PORT + NODES - 1 + 10000 > 65535)); then
   die "BASE_PORT=$BASE_PORT: ports BASE_PORT..+$((NODES - 1)) and +10000 must be below 65536"
 fi
@@ -80,24 +62,7 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-# On INT/TERM, stop the running step and exit (running the EXIT trap). Bash
-# runs traps only once a foreground command ends, so long steps are started
-# in the background and waited for (see `step`), which a trap does interrupt.
-child=""
-on_signal() {
-  if [[ -n "$child" ]]; then kill "$child" 2>/dev/null || true; fi
-  echo "bench/check.sh: interrupted; tearing the sandbox down" >&2
-  exit 130
-}
 trap on_signal INT TERM
-step() {
-  local rc=0
-  "$@" &
-  child=$!
-  wait "$child" || rc=$?
-  child=""
-  return "$rc"
-}
 
 echo "rcadm:     $BIN ($("$BIN" --version))"
 echo "redis-cli: $REDIS_CLI ($("$REDIS_CLI" --version))"

@@ -33,25 +33,8 @@ SERVE_TIMEOUT=60     # seconds to wait for cluster_state:ok after a create
 PORT_STRIDE=100      # candidate node-port ranges: BASE_PORT, +100, ... (see start_nodes)
 PORT_SLOTS=20
 
-die() { echo "bench/create.sh: $*" >&2; exit 2; }
-
-if [[ -n "${RCADM_BIN:-}" && "$RCADM_BIN" == */* && "$RCADM_BIN" != /* ]]; then
-  RCADM_BIN=$PWD/$RCADM_BIN   # relative to where we were called from
-fi
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
-
-if [[ -z "${RCADM_BIN:-}" ]]; then
-  # Only a release build says anything about speed.
-  RCADM_BIN=.build-release/release/rcadm
-  if [[ ! -x "$RCADM_BIN" ]]; then
-    echo "building release into .build-release (set RCADM_BIN to skip)..." >&2
-    swift build -c release --scratch-path .build-release >&2
-  fi
-fi
-BIN=$(command -v -- "$RCADM_BIN") || die "$RCADM_BIN not found or not executable"
-BIN=$(realpath -- "$BIN")
-REDIS_CLI=$(command -v redis-cli) || die "redis-cli not found (apt-get install redis-tools)"
-command -v redis-server >/dev/null || die "redis-server not found (apt-get install redis-server)"
+BENCH_NAME=create.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 command -v python3 >/dev/null || die "python3 not found"
 command -v ss >/dev/null || die "ss not found (apt-get install iproute2)"
 [[ "$TRIALS" =~ ^[1-9][0-9]*$ ]] || die "TRIALS=$TRIALS: want a positive integer"

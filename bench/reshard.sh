@@ -50,25 +50,8 @@ BASE_PORT=${BASE_PORT:-26000}
 ONLY=${ONLY:-}
 CLI_PIPELINE_TUNED=1000
 
-die() { echo "bench/reshard.sh: $*" >&2; exit 2; }
-
-if [[ -n "${RCADM_BIN:-}" && "$RCADM_BIN" == */* && "$RCADM_BIN" != /* ]]; then
-  RCADM_BIN=$PWD/$RCADM_BIN   # relative to where we were called from
-fi
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
-
-if [[ -z "${RCADM_BIN:-}" ]]; then
-  # Only a release build says anything about speed.
-  RCADM_BIN=.build-release/release/rcadm
-  if [[ ! -x "$RCADM_BIN" ]]; then
-    echo "building release into .build-release (set RCADM_BIN to skip)..." >&2
-    swift build -c release --scratch-path .build-release >&2
-  fi
-fi
-BIN=$(command -v -- "$RCADM_BIN") || die "$RCADM_BIN not found or not executable"
-BIN=$(realpath -- "$BIN")
-REDIS_CLI=$(command -v redis-cli) || die "redis-cli not found (apt-get install redis-tools)"
-command -v redis-server >/dev/null || die "redis-server not found (apt-get install redis-server)"
+BENCH_NAME=reshard.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 command -v python3 >/dev/null || die "python3 not found"
 [[ "$KEYS" =~ ^[1-9][0-9]*$ ]] || die "KEYS=$KEYS: want a positive integer"
 [[ "$VALUE_SIZE" =~ ^[0-9]+$ ]] || die "VALUE_SIZE=$VALUE_SIZE: want a non-negative integer"
@@ -114,23 +97,7 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-# On INT/TERM, stop the running step and exit (running the EXIT trap); long
-# steps run in the background and are waited for, which a trap interrupts.
-child=""
-on_signal() {
-  if [[ -n "$child" ]]; then kill "$child" 2>/dev/null || true; fi
-  echo "bench/reshard.sh: interrupted; tearing the sandbox down" >&2
-  exit 130
-}
 trap on_signal INT TERM
-step() {
-  local rc=0
-  "$@" &
-  child=$!
-  wait "$child" || rc=$?
-  child=""
-  return "$rc"
-}
 
 # Helper for everything that is not timed: loading, slot layouts, per-slot key
 # counts, restoring a layout, replica sync. Speaks RESP itself (no redis-py).

@@ -116,6 +116,8 @@ public final class Spawned: @unchecked Sendable {
 
   public func signal(_ sig: Int32) { kill(process.processIdentifier, sig) }
 
+  public var isRunning: Bool { process.isRunning }
+
   /// Waits (bounded) for the program to end and returns what it printed.
   public func wait(timeout: Double = 120) -> RunResult {
     let deadline = Date().addingTimeInterval(timeout)

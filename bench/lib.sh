@@ -1,0 +1,42 @@
+# Shared by the bench scripts (source it with BENCH_NAME set): finds the rcadm binary (a release
+# build by default: only that says anything about speed), checks the tools, and provides `step`,
+# which runs a long command so that Ctrl-C/TERM still tears the sandbox down.
+# shellcheck shell=bash
+
+die() { echo "bench/$BENCH_NAME: $*" >&2; exit 2; }
+
+if [[ -n "${RCADM_BIN:-}" && "$RCADM_BIN" == */* && "$RCADM_BIN" != /* ]]; then
+  RCADM_BIN=$PWD/$RCADM_BIN   # relative to where we were called from
+fi
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+if [[ -z "${RCADM_BIN:-}" ]]; then
+  # Its own scratch directory, so it never competes with a debug build in .build.
+  RCADM_BIN=.build-release/release/rcadm
+  if [[ ! -x "$RCADM_BIN" ]]; then
+    echo "building release into .build-release (set RCADM_BIN to skip)..." >&2
+    swift build -c release --scratch-path .build-release >&2
+  fi
+fi
+BIN=$(command -v -- "$RCADM_BIN") || die "$RCADM_BIN not found or not executable"
+BIN=$(realpath -- "$BIN")
+# shellcheck disable=SC2034  # used by the scripts that source this file
+REDIS_CLI=$(command -v redis-cli) || die "redis-cli not found (apt-get install redis-tools)"
+command -v redis-server >/dev/null || die "redis-server not found (apt-get install redis-server)"
+
+# On INT/TERM, stop the running step and exit (running the EXIT trap). Bash runs traps only once
+# a foreground command ends, so long steps run in the background and are waited for.
+child=""
+on_signal() {
+  if [[ -n "$child" ]]; then kill "$child" 2>/dev/null || true; fi
+  echo "bench/$BENCH_NAME: interrupted; tearing the sandbox down" >&2
+  exit 130
+}
+step() {
+  local rc=0
+  "$@" &
+  child=$!
+  wait "$child" || rc=$?
+  child=""
+  return "$rc"
+}
