@@ -5,8 +5,8 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 scripts/setup.sh
-swift build -c release
-R=.build/release/rcadm
+swift build -c release --scratch-path .build-release
+R=.build-release/release/rcadm
 PORT=${BASE_PORT:-7000}
 SEED=127.0.0.1:$PORT
 step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; "$@"; }
