@@ -66,6 +66,12 @@ public struct ClusterView: Sendable {
     }
   }
 
+  /// A node's health as the seed's CLUSTER SHARDS reports it (`online`, `loading`, `failed`);
+  /// nil on servers without CLUSTER SHARDS (before 7.0).
+  public func health(of id: String) -> String? {
+    shards?.lazy.flatMap(\.nodes).first { $0.id == id }?.health
+  }
+
   public var masters: [NodeReport] { nodes.filter(\.isMaster) }
   public var replicas: [NodeReport] { nodes.filter(\.isReplica) }
 

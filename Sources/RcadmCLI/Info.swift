@@ -58,8 +58,13 @@ struct MasterInfo {
     var linkUp: Bool?
   }
 
+  /// Health from CLUSTER SHARDS by node id (nil values on servers without it).
+  var health: [String: String?] = [:]
+
   init(master: NodeReport, view: ClusterView) {
     self.master = master
+    health[master.id] = view.health(of: master.id)
+    for r in view.replicas(of: master.id) { health[r.id] = view.health(of: r.id) }
     let lines = InfoParser.replicas(master.info)
     let masterOffset = Int(master.info["master_repl_offset"] ?? "")
     replicas = view.replicas(of: master.id).map { r in
@@ -78,6 +83,7 @@ struct MasterInfo {
     var s =
       "\(master.label) (\(master.shortId)) -> \(master.keys.map(String.init) ?? "?") keys | \(master.entry.slots.count) slots | \(replicas.count) replicas | \(master.info["used_memory_human"] ?? "?") used"
     if !master.isReachable { s += "  " + Terminal.err("[unreachable]") }
+    if let h = health[master.id] ?? nil, h != "online" { s += "  " + Terminal.warn("[\(h)]") }
     s += "\n   slots: \(master.entry.slots.rangesDescription)"
     for r in replicas {
       let lag = r.lagSeconds.map { "lag \($0)s" } ?? "lag ?"
@@ -97,6 +103,7 @@ struct MasterInfo {
       ("keys", .optional(master.keys)),
       ("used_memory", .optional(usedMemory)),
       ("reachable", .bool(master.isReachable)),
+      ("health", .optional(health[master.id] ?? nil)),
       (
         "replicas",
         .array(
@@ -108,6 +115,7 @@ struct MasterInfo {
               ("lag_seconds", .optional(r.lagSeconds)),
               ("bytes_behind", .optional(r.bytesBehind)),
               ("link_up", r.linkUp.map(JSON.bool) ?? .null),
+              ("health", .optional(health[r.node.id] ?? nil)),
             ])
           })
       ),

@@ -29,6 +29,18 @@ import Testing
       // The "host port" form of the address.
       let twoWords = try Run.rcadm(["check", c[0].address.host, String(c[0].port)])
       #expect(twoWords.status == 0, "\(twoWords)")
+      // info: per master health (from CLUSTER SHARDS), slots and replicas.
+      let info = try parseJSON(try Run.rcadm(["info", seed, "--json"]).stdout)
+      let masters = (info["masters"] as? [[String: Any]]) ?? []
+      #expect(masters.count == 3 && masters.allSatisfy { $0["health"] as? String == "online" })
+      #expect(masters.allSatisfy { ($0["replicas"] as? [Any])?.count == 1 })
+      #expect((info["totals"] as? [String: Any])?["slots"] as? Int == 16384)
+      // call: every master in parallel; an error reply on any node exits 1.
+      let dbsize = try parseJSON(
+        try Run.rcadm(["call", seed, "--masters-only", "--json", "--", "DBSIZE"]).stdout)
+      #expect((dbsize["nodes"] as? [Any])?.count == 3 && dbsize["failed"] as? Int == 0)
+      let failing = try Run.rcadm(["call", seed, "--", "NOSUCHCOMMAND"])
+      #expect(failing.status == 1 && failing.stdout.contains("ERR unknown command"), "\(failing)")
       // Asking for two replicas per master turns the cluster into an error.
       let strict = try parseJSON(try Run.rcadm(["check", seed, "--json", "--replicas", "2"]).stdout)
       #expect(strict["exit_code"] as? Int == 1)
