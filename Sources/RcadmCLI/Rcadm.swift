@@ -13,7 +13,8 @@ public struct Rcadm: AsyncParsableCommand {
 
   public static let configuration = CommandConfiguration(
     commandName: "rcadm",
-    abstract: "Administer Redis Cluster and Valkey: create, check, fix, reshard, rebalance, add and remove nodes, fail over, and a routing shell.",
+    abstract:
+      "Administer Redis Cluster and Valkey: create, check, fix, reshard, rebalance, add and remove nodes, fail over, and a routing shell.",
     discussion: """
       Exit codes: 0 success (cluster healthy); 1 the cluster has problems or an operation partly failed; \
       2 usage, connection, auth or validation error (nothing was changed); 3 interrupted mid-operation.
