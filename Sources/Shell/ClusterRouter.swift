@@ -60,6 +60,10 @@ public actor ClusterRouter {
       transaction = []
       return .simpleString("OK")
     }
+    // Their replies keep arriving with no command to match; the connection would be torn down.
+    if ["SUBSCRIBE", "PSUBSCRIBE", "SSUBSCRIBE", "MONITOR"].contains(name) {
+      return .error("ERR rcadm's shell does not support \(name) yet; use redis-cli for pub/sub and MONITOR")
+    }
     guard isCluster else { return try await send(args, to: lastNode) }
     switch name {
     case "DBSIZE": return try await sumOverMasters(args)

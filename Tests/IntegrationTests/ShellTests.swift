@@ -136,6 +136,9 @@ import Testing
       #expect(Array(lines.dropFirst(2000)) == ["1999", "1", "2", "3", "2001", "5"], "\(piped)")
       #expect(piped.stderr.contains("unbalanced"), "\(piped)")
       #expect(piped.status == 1)
+      let subscribe = try Run.rcadm(["exec", seed, "--", "SUBSCRIBE", "news"])
+      #expect(
+        subscribe.status == 1 && subscribe.stdout.contains("does not support SUBSCRIBE yet"), "\(subscribe)")
       let flush = try Run.rcadm(["repl", seed], stdin: "FLUSHALL\nDBSIZE\n")
       #expect(flush.stderr.contains("rcadm runs it from piped input only with --yes"))
       #expect(flush.stdout.contains("2001"))
