@@ -67,26 +67,8 @@ trap on_signal INT TERM
 echo "rcadm:     $BIN ($("$BIN" --version))"
 echo "redis-cli: $REDIS_CLI ($("$REDIS_CLI" --version))"
 echo "starting $NODES nodes on 127.0.0.1:$BASE_PORT..$((BASE_PORT + NODES - 1)) and forming the cluster (rcadm sandbox up, 1 replica per master)..."
-deadline=$((SECONDS + 75))
-until step "$BIN" sandbox up --nodes "$NODES" --base-port "$BASE_PORT" --replicas 1 --dir "$work/sandbox" >"$work/up.log" 2>&1; do
-  if ! grep -q 'is in use' "$work/up.log" || ((SECONDS >= deadline)); then
-    tail -20 "$work/up.log" >&2
-    die "rcadm sandbox up failed (log above)"
-  fi
-  echo "$(cat "$work/up.log"); retrying in 5 s (TIME-WAIT sockets expire within 60 s)..." >&2
-  sleep 5
-done
+sandbox_up "$work/sandbox" "$NODES"
 
-# Wait for convergence: both tools must see a healthy cluster before timing,
-# otherwise we would time error paths.
-cluster_ok() {
-  "$REDIS_CLI" --cluster check "$seed" >/dev/null 2>&1 || return 1
-  local a
-  for a in "${addrs[@]}"; do
-    "$REDIS_CLI" -h "${a%:*}" -p "${a##*:}" cluster info 2>/dev/null | grep -q '^cluster_state:ok' || return 1
-  done
-  "$BIN" check "$seed" >/dev/null 2>&1
-}
 echo -n "waiting for cluster_state:ok on every node"
 deadline=$((SECONDS + 120))
 until cluster_ok; do

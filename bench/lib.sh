@@ -40,3 +40,28 @@ step() {
   child=""
   return "$rc"
 }
+
+# sandbox_up DIR NODES: start NODES nodes from $BASE_PORT with 1 replica per master, retrying
+# while TIME-WAIT sockets still hold a port (they expire within 60 s).
+sandbox_up() {
+  local dir=$1 nodes=$2 deadline=$((SECONDS + 75))
+  until step "$BIN" sandbox up --nodes "$nodes" --base-port "$BASE_PORT" --replicas 1 --dir "$dir" >"$dir.up.log" 2>&1; do
+    if ! grep -q 'is in use' "$dir.up.log" || ((SECONDS >= deadline)); then
+      tail -20 "$dir.up.log" >&2
+      die "rcadm sandbox up failed (log above)"
+    fi
+    echo "$(cat "$dir.up.log"); retrying in 5 s (TIME-WAIT sockets expire within 60 s)..." >&2
+    sleep 5
+  done
+}
+
+# cluster_ok: both tools see a healthy cluster at $seed and every node in addrs says
+# cluster_state:ok; timing before that would time error paths.
+cluster_ok() {
+  "$REDIS_CLI" --cluster check "$seed" >/dev/null 2>&1 || return 1
+  local a
+  for a in "${addrs[@]}"; do
+    "$REDIS_CLI" -h "${a%:*}" -p "${a##*:}" cluster info 2>/dev/null | grep -q '^cluster_state:ok' || return 1
+  done
+  "$BIN" check "$seed" >/dev/null 2>&1
+}

@@ -293,26 +293,8 @@ echo "rcadm:        $BIN ($("$BIN" --version))"
 echo "redis-cli:    $REDIS_CLI ($("$REDIS_CLI" --version))"
 echo "redis-server: $(redis-server --version | sed 's/ sha=.*//')"
 echo "starting $NODES nodes on 127.0.0.1:$BASE_PORT..$((BASE_PORT + NODES - 1)) (rcadm sandbox up, 3 masters + 3 replicas)..."
-deadline=$((SECONDS + 75))
-until step "$BIN" sandbox up --nodes "$NODES" --base-port "$BASE_PORT" --replicas 1 --dir "$work/sandbox" >"$work/up.log" 2>&1; do
-  if ! grep -q 'is in use' "$work/up.log" || ((SECONDS >= deadline)); then
-    tail -20 "$work/up.log" >&2
-    die "rcadm sandbox up failed (log above)"
-  fi
-  echo "$(cat "$work/up.log"); retrying in 5 s (TIME-WAIT sockets expire within 60 s)..." >&2
-  sleep 5
-done
+sandbox_up "$work/sandbox" "$NODES"
 
-# Both tools must see a healthy, agreeing cluster before anything is timed
-# (redis-cli refuses to reshard otherwise), and the replicas must be in sync.
-cluster_ok() {
-  "$REDIS_CLI" --cluster check "$seed" >/dev/null 2>&1 || return 1
-  local a
-  for a in "${addrs[@]}"; do
-    "$REDIS_CLI" -h "${a%:*}" -p "${a##*:}" cluster info 2>/dev/null | grep -q '^cluster_state:ok' || return 1
-  done
-  "$BIN" check "$seed" >/dev/null 2>&1
-}
 wait_ok() {
   local deadline=$((SECONDS + 120))
   until cluster_ok; do

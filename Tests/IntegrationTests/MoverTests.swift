@@ -133,16 +133,21 @@ import Testing
     }
   }
 
+  /// A 3-master cluster with data and a reshard moving 3 keys per batch, 400 ms under way.
+  func startSlowReshard(_ c: TestCluster) async throws -> (seed: String, digest: String, reshard: Spawned) {
+    try create(c, replicas: 0)
+    let seed = c.addressStrings[0]
+    let before = try fillDataset(seed, keys: 20000)
+    let m = try await masterIds(c)
+    let reshard = try Run.spawn(
+      "rcadm", ["reshard", seed, "--from", m[0], "--to", m[1], "--slots", "4000", "--pipeline", "3", "--yes"])
+    try await Task.sleep(for: .milliseconds(400))
+    return (seed, before, reshard)
+  }
+
   @Test func killedMidReshardThenFixLosesNothing() async throws {
     try await withTestCluster(3) { c in
-      try create(c, replicas: 0)
-      let seed = c.addressStrings[0]
-      let before = try fillDataset(seed, keys: 20000)
-      let m = try await masterIds(c)
-      let reshard = try Run.spawn(
-        "rcadm",
-        ["reshard", seed, "--from", m[0], "--to", m[1], "--slots", "4000", "--pipeline", "3", "--yes"])
-      try await Task.sleep(for: .milliseconds(400))
+      let (seed, before, reshard) = try await startSlowReshard(c)
       reshard.signal(SIGKILL)
       _ = reshard.wait()
       let fixed = try Run.rcadm(["fix", seed, "--yes"])
@@ -156,14 +161,7 @@ import Testing
 
   @Test func ctrlCFinishesTheSlotsInFlightAndExits3() async throws {
     try await withTestCluster(3) { c in
-      try create(c, replicas: 0)
-      let seed = c.addressStrings[0]
-      let before = try fillDataset(seed, keys: 20000)
-      let m = try await masterIds(c)
-      let reshard = try Run.spawn(
-        "rcadm",
-        ["reshard", seed, "--from", m[0], "--to", m[1], "--slots", "4000", "--pipeline", "3", "--yes"])
-      try await Task.sleep(for: .milliseconds(400))
+      let (seed, before, reshard) = try await startSlowReshard(c)
       reshard.signal(SIGINT)
       let r = reshard.wait()
       #expect(r.status == 3 || r.status == 0, "\(r)")
