@@ -309,10 +309,19 @@ func call(_ cluster: TestCluster, _ i: Int, _ args: [String]) async throws -> RE
       #expect(!fixed.stdout.contains("slots_uncovered"), "\(fixed)")
       // The dead node is removed even though it cannot be reached (redis-cli cannot: redis#11018).
       // Gossip about the failure may still be spreading: fix again until the dead node owns nothing.
-      try await eventually("fix then del-node of the dead master succeed") {
-        if try Run.rcadm(["del-node", seed, m[0], "--yes"]).status == 0 { return true }
-        _ = try Run.rcadm(["fix", seed, "--fix-with-unreachable-masters", "--yes"])
-        return false
+      var last: (RunResult?, RunResult?) = (nil, nil)
+      do {
+        try await eventually("fix then del-node of the dead master succeed", timeout: 90) {
+          let del = try Run.rcadm(["del-node", seed, m[0], "--yes"])
+          if del.status == 0 { return true }
+          last = (del, try Run.rcadm(["fix", seed, "--fix-with-unreachable-masters", "--yes"]))
+          return false
+        }
+      } catch {
+        Issue.record(
+          "\(error)\nlast del-node: \(last.0.map(String.init(describing:)) ?? "-")\nlast fix: \(last.1.map(String.init(describing:)) ?? "-")"
+        )
+        return
       }
       try await eventually("check passes after fix and del-node") {
         try Run.rcadm(["check", seed]).status == 0
