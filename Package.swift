@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 let strict: [SwiftSetting] = [
@@ -17,6 +17,9 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+    // Without its default Foundation trait: rcadm does not link Foundation.
+    .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2", traits: []),
+    .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
   ],
   targets: [
     // RESP values, encoder and incremental decoder. No I/O, no dependencies.
@@ -40,6 +43,17 @@ let package = Package(
     .target(
       name: "ClusterAdmin", dependencies: ["SlotPlanner", "ClusterKit", "RedisClient", "RESP"],
       swiftSettings: strict),
+    // Kubernetes: kubectl discovery, exec/port-forward transports, cluster address <-> pod mapping.
+    .target(
+      name: "Kubernetes",
+      dependencies: [
+        "ClusterKit", "RedisClient", "RESP",
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "Subprocess", package: "swift-subprocess"),
+        .product(name: "SystemPackage", package: "swift-system"),
+      ],
+      swiftSettings: strict),
     // The interactive shell: routing, line editing (libedit), history, completion.
     .systemLibrary(name: "CEditLine", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
     .target(
@@ -47,7 +61,7 @@ let package = Package(
     .target(
       name: "RcadmCLI",
       dependencies: [
-        "ClusterAdmin", "ClusterKit", "RedisClient", "RESP", "SlotPlanner", "Shell",
+        "ClusterAdmin", "ClusterKit", "RedisClient", "RESP", "SlotPlanner", "Shell", "Kubernetes",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strict),
@@ -56,6 +70,10 @@ let package = Package(
     .target(
       name: "TestCluster", dependencies: ["ClusterKit", "RedisClient", "RESP", "ClusterAdmin"],
       swiftSettings: strict),
+    .testTarget(
+      name: "KubernetesTests", dependencies: ["Kubernetes", "ClusterKit"],
+      swiftSettings: strict),
+    .testTarget(name: "ShellTests", dependencies: ["Shell", "RESP"], swiftSettings: strict),
     .testTarget(name: "RESPTests", dependencies: ["RESP"], swiftSettings: strict),
     .testTarget(name: "ClusterKitTests", dependencies: ["ClusterKit", "RESP"], swiftSettings: strict),
     .testTarget(
@@ -65,7 +83,9 @@ let package = Package(
       swiftSettings: strict),
     .testTarget(
       name: "IntegrationTests",
-      dependencies: ["TestCluster", "RedisClient", "ClusterKit", "RESP", "ClusterAdmin", "RcadmCLI"],
+      dependencies: [
+        "TestCluster", "RedisClient", "ClusterKit", "RESP", "ClusterAdmin", "RcadmCLI", "Kubernetes",
+      ],
       swiftSettings: strict),
   ]
 )

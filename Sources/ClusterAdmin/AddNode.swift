@@ -37,7 +37,7 @@ public enum AddNode {
         case .failure(let e): problems.append("--master: \(e)")
         }
       } else {
-        master = pickMaster(cluster.view, newHost: domain(probed.ip))
+        master = pickMaster(cluster.view, newDomain: domain(probed.ip), domain: domain)
         if master == nil { problems.append("the cluster has no master with slots to replicate") }
       }
     }
@@ -57,11 +57,14 @@ public enum AddNode {
     return AddNodePlan(node: probed, master: master, copyFunctions: copyFunctions)
   }
 
-  /// The master with the fewest replicas, preferring one on another host than the new node.
-  static func pickMaster(_ view: ClusterView, newHost: String?) -> NodeReport? {
+  /// The master with the fewest replicas, preferring one in another failure domain (host, or
+  /// Kubernetes node) than the new node.
+  static func pickMaster(
+    _ view: ClusterView, newDomain: String?, domain: (String?) -> String? = { $0 }
+  ) -> NodeReport? {
     view.masters.filter { !$0.entry.slots.isEmpty && $0.isReachable }.min { a, b in
-      let ka = (view.replicas(of: a.id).count, a.address?.host == newHost ? 1 : 0, a.label)
-      let kb = (view.replicas(of: b.id).count, b.address?.host == newHost ? 1 : 0, b.label)
+      let ka = (view.replicas(of: a.id).count, domain(a.address?.host) == newDomain ? 1 : 0, a.label)
+      let kb = (view.replicas(of: b.id).count, domain(b.address?.host) == newDomain ? 1 : 0, b.label)
       return ka < kb
     }
   }

@@ -24,9 +24,10 @@ public struct FailoverPlan: Sendable {
 public enum Failover {
   /// Picks the replica: the given one, or the master's replica with the highest offset
   /// (preferring one on another host than the master when offsets tie).
-  public static func plan(_ cluster: LiveCluster, master: String?, replica: String?, mode: FailoverMode)
-    throws -> FailoverPlan
-  {
+  public static func plan(
+    _ cluster: LiveCluster, master: String?, replica: String?, mode: FailoverMode,
+    domain: (String?) -> String? = { $0 }
+  ) throws -> FailoverPlan {
     let view = cluster.view
     func resolve(_ name: String) throws -> NodeReport {
       switch view.resolve(name) {
@@ -48,8 +49,8 @@ public enum Failover {
       let candidates = view.replicas(of: m.id).filter(\.isReachable)
       guard
         let best = candidates.max(by: { a, b in
-          (offset(a), a.address?.host != m.address?.host ? 1 : 0) < (
-            offset(b), b.address?.host != m.address?.host ? 1 : 0
+          (offset(a), domain(a.address?.host) != domain(m.address?.host) ? 1 : 0) < (
+            offset(b), domain(b.address?.host) != domain(m.address?.host) ? 1 : 0
           )
         })
       else {

@@ -34,16 +34,17 @@ struct AddNodeCommand: AsyncParsableCommand {
   @OptionGroup var connection: ConnectionFlags
 
   func run() async throws {
-    let newSpec = try parseSeed([newNode])
-    let seed = try parseSeed([existing])
-    let connector = try connection.connector(for: seed)
+    let reach = try await reach([existing], connection)
+    // In Kubernetes mode the new node is a pod of the same target, by name or in-cluster address.
+    let newSpec = try parseSeed([reach.nodeName(newNode)])
+    let connector = reach.connector
     let wait = connection.waitBound(default: .seconds(30))
-    let cluster = try await loadHealthyCluster(seed.address, connector: connector, timeout: wait)
+    let cluster = try await loadHealthyCluster(reach.seed, connector: connector, timeout: wait)
     let plan: AddNodePlan
     do {
       plan = try await AddNode.plan(
         newNode: newSpec.address, cluster: cluster, asReplica: replica || master != nil, masterName: master,
-        connector: connector)
+        connector: connector, domain: { reach.domain(ofHost: $0) })
     } catch let e as ValidationProblems {
       await cluster.closeAll()
       throw RcadmError.usage("cannot add \(newSpec.address), nothing was changed: \(e)")
@@ -72,7 +73,7 @@ struct AddNodeCommand: AsyncParsableCommand {
     }
     await finish(plan, cluster)
     try await reportAfterChange(
-      seed: seed.address, connection: connection, json: output.json,
+      reach, json: output.json,
       extra: [
         ("added", .string(plan.node.clusterAddress.description)), ("master_id", .optional(plan.master?.id)),
       ])

@@ -44,6 +44,9 @@ struct ConnectionFlags: ParsableArguments {
   )
   var timeoutOption: Double?
 
+  @OptionGroup(title: "Kubernetes Options")
+  var kube: KubeFlags
+
   /// Seconds for connections and replies.
   var timeout: Double { timeoutOption ?? 5 }
   var timeoutGiven: Bool { timeoutOption != nil }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ClusterAdmin
 import ClusterKit
+import Kubernetes
 import SlotPlanner
 
 /// `rcadm create`: validate every node, plan with anti-affinity, then form the cluster.
@@ -33,23 +34,38 @@ struct Create: AsyncParsableCommand {
 
   func validate() throws {
     guard replicas >= 0 else { throw ValidationError("--replicas must be 0 or more (got \(replicas))") }
-    guard !addresses.isEmpty else {
+    guard !addresses.isEmpty || connection.kube.kubeSelector != nil else {
       throw ValidationError("give the nodes to join, e.g. 127.0.0.1:7000 127.0.0.1:7001 127.0.0.1:7002")
     }
   }
 
   func run() async throws {
-    let specs: [NodeSpec]
-    do {
-      specs = try NodeSpec.parseList(addresses)
-    } catch {
-      throw RcadmError.usage(error.description)
+    let nodes: [NodeAddress]
+    let reach: Reach
+    if let target = try connection.kube.target(for: addresses.first) {
+      // Every usable pod of the target joins; placement spreads over Kubernetes nodes and zones.
+      guard addresses.count <= 1 else {
+        throw RcadmError.usage(
+          "give one k8s:// address for create (it selects all the pods), not \(addresses.count)")
+      }
+      let kube = try await openKube(target, connection)
+      nodes = kube.usable.map(kube.clusterAddress(of:))
+      reach = Reach(connector: kube, seed: nodes[0], kube: kube)
+    } else {
+      let specs: [NodeSpec]
+      do {
+        specs = try NodeSpec.parseList(addresses)
+      } catch {
+        throw RcadmError.usage(error.description)
+      }
+      nodes = specs.map(\.address)
+      reach = Reach(connector: try connection.connector(for: specs.first), seed: nodes[0], kube: nil)
     }
-    let connector = try connection.connector(for: specs.first)
     let prepared: PreparedCreate
     do {
       prepared = try await ClusterCreate.prepare(
-        specs.map(\.address), replicas: replicas, connector: connector)
+        nodes, replicas: replicas, connector: reach.connector,
+        domain: { reach.domain(ofHost: $0.given.host) ?? $0.ip })
     } catch let problems as ValidationProblems {
       throw RcadmError.usage("cannot create the cluster, nothing was changed: \(problems)")
     }
@@ -85,7 +101,7 @@ struct Create: AsyncParsableCommand {
       return
     }
     try await reportAfterChange(
-      seed: prepared.plan.masters[0].node.address, connection: connection, json: output.json,
+      reach.at(prepared.plan.masters[0].node.address), json: output.json,
       extra: [("plan", planJSON(prepared))])
   }
 
@@ -161,10 +177,8 @@ struct Create: AsyncParsableCommand {
 }
 
 /// After a change: load the cluster again and print the same report as `check`; exit 1 on errors.
-func reportAfterChange(
-  seed: NodeAddress, connection: ConnectionFlags, json: Bool, extra: [(String, JSON)] = []
-) async throws {
-  let cluster = try await loadCluster([seed.description], connection)
+func reportAfterChange(_ reach: Reach, json: Bool, extra: [(String, JSON)] = []) async throws {
+  let cluster = try await loadCluster(reach)
   let findings = HealthCheck.findings(cluster.view, CheckOptions())
   await cluster.closeAll()
   let code: Int32 = findings.contains { $0.severity == .error } ? 1 : 0

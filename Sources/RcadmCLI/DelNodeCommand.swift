@@ -24,11 +24,12 @@ struct DelNodeCommand: AsyncParsableCommand {
   @OptionGroup var connection: ConnectionFlags
 
   func run() async throws {
-    let seed = try parseSeed([address])
-    let cluster = try await loadCluster([address], connection)
+    let reach = try await reach([address], connection)
+    let seed = reach.seed
+    let cluster = try await loadCluster(reach)
     let plan: DeleteNodePlan
     do {
-      plan = try DeleteNode.plan(cluster, node: node)
+      plan = try DeleteNode.plan(cluster, node: reach.nodeName(node))
     } catch let e as ValidationProblems {
       await cluster.closeAll()
       throw RcadmError.usage("cannot remove \(node), nothing was changed: \(e)")
@@ -64,10 +65,10 @@ struct DelNodeCommand: AsyncParsableCommand {
     await cluster.closeAll()
     // Report from a node that stays in the cluster.
     let reportSeed =
-      plan.victim.id == cluster.view.nodes.first(where: { $0.dialAddress == seed.address })?.id
-      ? plan.forgetters[0].dialAddress ?? seed.address : seed.address
+      plan.victim.id == cluster.view.nodes.first(where: { $0.dialAddress == seed })?.id
+      ? plan.forgetters[0].dialAddress ?? seed : seed
     try await reportAfterChange(
-      seed: reportSeed, connection: connection, json: output.json,
+      reach.at(reportSeed), json: output.json,
       extra: [("removed", .string(plan.victim.id))])
   }
 }

@@ -42,11 +42,14 @@ struct FailoverCommand: AsyncParsableCommand {
   }
 
   func run() async throws {
-    let cluster = try await loadCluster([address], connection)
+    let reach = try await reach([address], connection)
+    let cluster = try await loadCluster(reach)
     let mode: FailoverMode = takeover ? .takeover : force ? .force : .coordinated
     let plan: FailoverPlan
     do {
-      plan = try Failover.plan(cluster, master: master, replica: replica, mode: mode)
+      plan = try Failover.plan(
+        cluster, master: master.map(reach.nodeName), replica: replica.map(reach.nodeName), mode: mode,
+        domain: { reach.domain(ofHost: $0) })
     } catch let e as ValidationProblems {
       await cluster.closeAll()
       throw RcadmError.usage("cannot fail over, nothing was changed: \(e)")
@@ -84,7 +87,7 @@ struct FailoverCommand: AsyncParsableCommand {
       print("\(plan.replica.label) is master; every reachable node agreed after \(took.shortText).")
     }
     try await reportAfterChange(
-      seed: plan.replica.dialAddress ?? cluster.view.seed, connection: connection, json: output.json,
+      reach.at(plan.replica.dialAddress ?? cluster.view.seed), json: output.json,
       extra: [("new_master", .string(plan.replica.id)), ("seconds", .double(took.seconds))])
   }
 }

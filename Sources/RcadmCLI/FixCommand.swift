@@ -1,6 +1,7 @@
 import ArgumentParser
 import ClusterAdmin
 import ClusterKit
+import Kubernetes
 
 /// `rcadm fix`: repair open, uncovered and multiply-owned slots without losing keys.
 struct FixCommand: AsyncParsableCommand {
@@ -9,7 +10,9 @@ struct FixCommand: AsyncParsableCommand {
     abstract: "Repair open slots, uncovered slots and slots with several owners, moving keys to one owner.",
     discussion: """
       A half-finished migration is completed towards its target. --yes works without a terminal (unlike \
-      redis-cli's fix). Running fix on a healthy cluster changes nothing.
+      redis-cli's fix). Running fix on a healthy cluster changes nothing. With a k8s:// address, --remeet \
+      heals a cluster whose pods all restarted on new IPs: every node is told where the others are now, \
+      by node id.
       """)
 
   @Argument(
@@ -21,6 +24,10 @@ struct FixCommand: AsyncParsableCommand {
   )
   var searchMultipleOwners = false
 
+  @Flag(
+    help: "Kubernetes: MEET every pod's current IP by node id, so nodes that restarted on new IPs rejoin.")
+  var remeet = false
+
   @Flag(help: "Repair even while some masters are unreachable (their keys cannot be considered).")
   var fixWithUnreachableMasters = false
 
@@ -30,8 +37,9 @@ struct FixCommand: AsyncParsableCommand {
   @OptionGroup var connection: ConnectionFlags
 
   func run() async throws {
-    let seed = try parseSeed([address])
-    let cluster = try await loadCluster([address], connection)
+    let reach = try await reach([address], connection)
+    if remeet { return try await runRemeet(reach) }
+    let cluster = try await loadCluster(reach)
     let repairs: [SlotRepair]
     do {
       repairs = try await Fix.plan(
@@ -43,8 +51,7 @@ struct FixCommand: AsyncParsableCommand {
     if repairs.isEmpty {
       await cluster.closeAll()
       if !output.json { print("No slot needs repair.") }
-      return try await reportAfterChange(
-        seed: seed.address, connection: connection, json: output.json, extra: [("repaired", .int(0))])
+      return try await reportAfterChange(reach, json: output.json, extra: [("repaired", .int(0))])
     }
     if !output.json || mutation.dryRun { printPlan(repairs, cluster.view) }
     if mutation.dryRun { return await cluster.closeAll() }
@@ -67,9 +74,84 @@ struct FixCommand: AsyncParsableCommand {
       throw error
     }
     await cluster.closeAll()
-    try await reportAfterChange(
-      seed: seed.address, connection: connection, json: output.json,
-      extra: [("repaired", .int(repairs.count))])
+    try await reportAfterChange(reach, json: output.json, extra: [("repaired", .int(repairs.count))])
+  }
+
+  /// Reads every pod at its current address and MEETs whatever the others have wrong.
+  func runRemeet(_ reach: Reach) async throws {
+    guard let kube = reach.kube else {
+      throw RcadmError.usage(
+        "--remeet needs a k8s:// address (or --kube-selector): it learns the nodes' new addresses from the pods"
+      )
+    }
+    var nodes: [RemeetNode] = []
+    var alone: [String] = []
+    for pod in kube.usable {
+      let address = kube.clusterAddress(of: pod)
+      let session: any NodeSession
+      do {
+        session = try await kube.connect(to: address)
+      } catch {
+        for n in nodes { await n.session.close() }
+        throw RcadmError.usage("cannot read pod \(pod.name), nothing was changed: \(error)")
+      }
+      let view = (try? ClusterNodesParser.parse(try await session.text("CLUSTER", "NODES"))) ?? []
+      guard let me = view.first(where: \.isMyself), view.count > 1 else {
+        alone.append(pod.name)
+        await session.close()
+        continue
+      }
+      nodes.append(
+        RemeetNode(
+          id: me.id, current: address, busPort: me.busPort ?? address.port + 10000, view: view,
+          session: session))
+    }
+    defer { Task { [nodes] in for n in nodes { await n.session.close() } } }
+    for name in alone {
+      Terminal.error(
+        "Pod \(name) knows no other node (lost nodes.conf?); not touched: add it with rcadm add-node")
+    }
+    let meets = Remeet.plan(nodes)
+    if !output.json || mutation.dryRun {
+      let text =
+        meets.isEmpty
+        ? "Every node sees every other at its current address."
+        : "Plan: \(meets.count) CLUSTER MEET across \(Set(meets.map(\.from)).count) nodes:\n"
+          + Dictionary(grouping: meets, by: \.to).sorted { $0.key < $1.key }.map { id, list in
+            let pod = kube.directory.pod(nodeID: id)?.name ?? String(id.prefix(8))
+            return
+              "  \(pod) (\(id.prefix(8))) is now at \(list[0].address); \(list.count) node(s) will meet it"
+          }.joined(separator: "\n")
+      printOrJSON(
+        output.json, text: text,
+        json: [
+          (
+            "meets",
+            .array(
+              meets.map {
+                .object([
+                  ("from", .string($0.from)), ("to", .string($0.to)),
+                  ("address", .string($0.address.description)),
+                ])
+              })
+          )
+        ])
+    }
+    if mutation.dryRun || meets.isEmpty {
+      for n in nodes { await n.session.close() }
+      if meets.isEmpty { try await reportAfterChange(reach, json: output.json, extra: [("met", .int(0))]) }
+      return
+    }
+    do {
+      try confirm("Send these MEETs?", mutation)
+      try await Remeet.apply(
+        meets, nodes: nodes, timeout: connection.waitBound(default: .seconds(60)), log: progress)
+    } catch let e as OperationError {
+      for n in nodes { await n.session.close() }
+      throw RcadmError.problems("remeet did not complete: \(e.description)")
+    }
+    for n in nodes { await n.session.close() }
+    try await reportAfterChange(reach, json: output.json, extra: [("met", .int(meets.count))])
   }
 
   func printPlan(_ repairs: [SlotRepair], _ view: ClusterView) {

@@ -5,11 +5,14 @@ import RedisClient
 func loadCluster(_ words: [String], _ connection: ConnectionFlags, fullInfo: Bool = false) async throws
   -> LiveCluster
 {
-  let spec = try parseSeed(words)
-  let connector = try connection.connector(for: spec)
+  try await loadCluster(try await reach(words, connection), fullInfo: fullInfo)
+}
+
+func loadCluster(_ reach: Reach, fullInfo: Bool = false) async throws -> LiveCluster {
   do {
-    return try await ClusterLoader(connector: connector, infoSection: fullInfo ? nil : "replication").load(
-      seed: spec.address)
+    return try await ClusterLoader(connector: reach.connector, infoSection: fullInfo ? nil : "replication")
+      .load(
+        seed: reach.seed)
   } catch let e as SeedError {
     throw RcadmError.usage(e.description)
   }

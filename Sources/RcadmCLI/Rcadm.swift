@@ -1,5 +1,6 @@
 import ArgumentParser
 import ClusterKit
+import Kubernetes
 
 #if canImport(Glibc)
   import Glibc
@@ -39,11 +40,18 @@ public struct Rcadm: AsyncParsableCommand {
       } else {
         try command.run()
       }
+      await shutdownKubeClusters()
       Glibc.exit(0)
     } catch let error as RcadmError {
+      await shutdownKubeClusters()
       if !error.description.isEmpty { Terminal.error("rcadm: \(error.description)") }
       Glibc.exit(error.exitCode)
+    } catch let error as KubeError {
+      await shutdownKubeClusters()
+      Terminal.error("rcadm: \(error.description)")
+      Glibc.exit(error.isUsage ? 2 : 1)
     } catch {
+      await shutdownKubeClusters()
       let code = exitCode(for: error).rawValue
       if code == 0 {
         // --help, --version: print as ArgumentParser does, to stdout.

@@ -43,10 +43,9 @@ struct RebalanceCommand: AsyncParsableCommand {
   }
 
   func run() async throws {
-    let seed = try parseSeed([address])
-    let connector = try connection.connector(for: seed)
+    let reach = try await reach([address], connection)
     let cluster = try await loadHealthyCluster(
-      seed.address, connector: connector, timeout: connection.waitBound(default: .seconds(30)))
+      reach.seed, connector: reach.connector, timeout: connection.waitBound(default: .seconds(30)))
     let plan: RebalancePlan
     do {
       var weightOf: [String: Double] = [:]
@@ -81,9 +80,10 @@ struct RebalanceCommand: AsyncParsableCommand {
     var flags = mutation
     flags.dryRun = flags.dryRun || simulate
     let runner = SlotMoveRunner(
-      cluster: cluster, seed: seed.address, connection: connection, mover: mover, mutation: flags,
+      cluster: cluster, reach: reach, seedWord: address, connection: connection, mover: mover,
+      mutation: flags,
       json: output.json,
-      resumeHint: "rcadm rebalance \(seed.address) (it plans again from the current layout)")
+      resumeHint: "rcadm rebalance \(address) (it plans again from the current layout)")
     try await runner.run(
       plan.moves, title: "Plan: move \(plan.moves.count) slots to balance \(plan.expected.count) masters")
   }

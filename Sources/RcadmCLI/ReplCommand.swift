@@ -39,13 +39,15 @@ struct ReplCommand: AsyncParsableCommand {
   @OptionGroup var connection: ConnectionFlags
 
   func run() async throws {
-    let words: [String] = address.map { [$0] } ?? [host ?? "127.0.0.1", String(port ?? 6379)]
-    let spec = try parseSeed(words)
-    let router = ClusterRouter(seed: spec.address, connector: try connection.connector(for: spec))
+    let words: [String] =
+      address.map { [$0] }
+      ?? (connection.kube.kubeSelector != nil ? [] : [host ?? "127.0.0.1", String(port ?? 6379)])
+    let reach = try await reach(words, connection)
+    let router = ClusterRouter(seed: reach.seed, connector: reach.connector)
     do {
       try await router.start()
     } catch {
-      throw RcadmError.usage("cannot open a shell on \(spec.address): \(error)")
+      throw RcadmError.usage("cannot open a shell on \(reach.seed): \(error)")
     }
     let interactive = Terminal.stdinIsTTY
     let session = ShellSession(
@@ -95,12 +97,12 @@ struct ExecCommand: AsyncParsableCommand {
   }
 
   func run() async throws {
-    let spec = try parseSeed([address])
-    let router = ClusterRouter(seed: spec.address, connector: try connection.connector(for: spec))
+    let reach = try await reach([address], connection)
+    let router = ClusterRouter(seed: reach.seed, connector: reach.connector)
     do {
       try await router.start()
     } catch {
-      throw RcadmError.usage("cannot reach \(spec.address): \(error)")
+      throw RcadmError.usage("cannot reach \(reach.seed): \(error)")
     }
     let reply: RESPValue
     do {

@@ -32,7 +32,6 @@ struct ReshardCommand: AsyncParsableCommand {
   @OptionGroup var connection: ConnectionFlags
 
   func run() async throws {
-    let seed = try parseSeed([address])
     let count =
       try slots ?? Int(askIfMissing(nil, flag: "--slots", question: "How many slots do you want to move?"))
       ?? -1
@@ -43,17 +42,19 @@ struct ReshardCommand: AsyncParsableCommand {
       to, flag: "--to", question: "Which master receives the slots (id or address)?")
     let fromNames = try askIfMissing(
       from, flag: "--from", question: "Which masters give slots (ids or addresses, comma-separated, or all)?")
-    let connector = try connection.connector(for: seed)
+    let reach = try await reach([address], connection)
     let cluster = try await loadHealthyCluster(
-      seed.address, connector: connector, timeout: connection.waitBound(default: .seconds(30)))
+      reach.seed, connector: reach.connector, timeout: connection.waitBound(default: .seconds(30)))
     let moves: [SlotMove]
     do {
       let view = cluster.view
-      let target = try resolveMaster(toName, in: view, flag: "--to")
+      let target = try resolveMaster(reach.nodeName(toName), in: view, flag: "--to")
       let sources =
         fromNames.lowercased() == "all"
         ? view.masters.filter { $0.id != target.id && !$0.entry.slots.isEmpty }
-        : try fromNames.split(separator: ",").map { try resolveMaster(String($0), in: view, flag: "--from") }
+        : try fromNames.split(separator: ",").map {
+          try resolveMaster(reach.nodeName(String($0)), in: view, flag: "--from")
+        }
       if sources.contains(where: { $0.id == target.id }) {
         throw RcadmError.usage("--to \(toName) is also among the --from masters")
       }
@@ -72,10 +73,11 @@ struct ReshardCommand: AsyncParsableCommand {
       throw error
     }
     let runner = SlotMoveRunner(
-      cluster: cluster, seed: seed.address, connection: connection, mover: mover, mutation: mutation,
+      cluster: cluster, reach: reach, seedWord: address, connection: connection, mover: mover,
+      mutation: mutation,
       json: output.json,
       resumeHint:
-        "rcadm reshard \(seed.address) --from \(fromNames) --to \(toName) --slots <slots still to move>")
+        "rcadm reshard \(address) --from \(fromNames) --to \(toName) --slots <slots still to move>")
     try await runner.run(moves, title: "Plan: move \(count) slots")
   }
 }

@@ -6,7 +6,9 @@ import SlotPlanner
 /// Shared by reshard and rebalance: print the plan, confirm, move with progress, report.
 struct SlotMoveRunner {
   var cluster: LiveCluster
-  var seed: NodeAddress
+  var reach: Reach
+  /// The seed as the user wrote it (an address or k8s:// target), for the hints.
+  var seedWord: String
   var connection: ConnectionFlags
   var mover: MoverFlags
   var mutation: MutationFlags
@@ -33,7 +35,7 @@ struct SlotMoveRunner {
     } catch let e as OperationError {
       await cluster.closeAll()
       throw RcadmError.problems(
-        "the move stopped: \(e.description). Slots already moved stay moved; run 'rcadm fix \(seed)' to close any open slot, then \(resumeHint)"
+        "the move stopped: \(e.description). Slots already moved stay moved; run 'rcadm fix \(seedWord)' to close any open slot, then \(resumeHint)"
       )
     } catch {
       await cluster.closeAll()
@@ -52,7 +54,7 @@ struct SlotMoveRunner {
       )
     }
     try await reportAfterChange(
-      seed: seed, connection: connection, json: json,
+      reach, json: json,
       extra: [
         ("slots_moved", .int(report.slotsMoved)), ("keys_moved", .int(report.keysMoved)),
         ("seconds", .double(report.duration.seconds)),

@@ -77,8 +77,12 @@ public final class RedisConnection: NodeSession {
   }
 
   /// Wraps an already connected channel (TCP, TLS, pipe) and performs the HELLO/AUTH handshake.
+  ///
+  /// `preamble` names one reply the stream carries before any command of ours (an in-pod relay
+  /// that authenticates with the pod's own password sends AUTH or PING first); an error reply to it
+  /// fails the connection with that name.
   public static func start(
-    on channel: any Channel, address: NodeAddress, options: ConnectionOptions
+    on channel: any Channel, address: NodeAddress, options: ConnectionOptions, preamble: String? = nil
   ) async throws -> RedisConnection {
     let failure = FailureRecord()
     let usesTLS = options.tls != nil
@@ -90,6 +94,32 @@ public final class RedisConnection: NodeSession {
     } catch {
       throw ConnectionError(
         .closed, node: address, "the connection to \(address) closed before rcadm could use it")
+    }
+    var preambleReply: PendingReply?
+    if let preamble {
+      let wait = options.connectTimeout
+      let reply = PendingReply(
+        promise: channel.eventLoop.makePromise(of: RESPValue.self),
+        label: "\(preamble) within \(wait.shortText)",
+        deadline: NIODeadline.now() + .nanoseconds(Int64(wait.seconds * 1e9)))
+      channel.writeAndFlush(RESPRequest(payload: [], replies: [reply])).whenFailure { reply.promise.fail($0) }
+      preambleReply = reply
+    }
+    // Pipe channels start with autoRead off, so nothing the relay sends early reaches the pipeline
+    // before the handler and the preamble's promise are in place.
+    try? await channel.setOption(.autoRead, value: true).get()
+    if let preamble, let preambleReply {
+      let value: RESPValue
+      do {
+        value = try await preambleReply.promise.futureResult.get()
+      } catch {
+        try? await channel.close()
+        throw error
+      }
+      if let message = value.errorMessage {
+        try? await channel.close()
+        throw ConnectionError(.auth, node: address, "\(address): \(preamble) failed: \(message)")
+      }
     }
     return try await handshake(on: channel, address: address, options: options, failure: failure)
   }
@@ -163,8 +193,11 @@ public struct RedisConnector: NodeConnector {
     try await open(address)
   }
 
-  /// Like `connect(to:)`, with the concrete type.
-  public func open(_ address: NodeAddress) async throws -> RedisConnection {
+  /// Like `connect(to:)`, with the concrete type. `dial` is where the socket goes when that differs
+  /// from the node's address (a port-forward on 127.0.0.1, a pod's new IP); the connection still
+  /// reports and names `address`.
+  public func open(_ address: NodeAddress, via dial: NodeAddress? = nil) async throws -> RedisConnection {
+    let target = dial ?? address
     let sni = options.tls?.serverName ?? (TLSSupport.isIPAddress(address.host) ? nil : address.host)
     let context = tlsContext
     let failure = FailureRecord()
@@ -185,15 +218,20 @@ public struct RedisConnector: NodeConnector {
     let channel: any Channel
     do {
       // IP literals skip NIO's resolver and happy-eyeballs: a measurable share of a 60-node check.
-      if TLSSupport.isIPAddress(address.host),
-        let ip = try? SocketAddress(ipAddress: address.host, port: address.port)
+      if TLSSupport.isIPAddress(target.host),
+        let ip = try? SocketAddress(ipAddress: target.host, port: target.port)
       {
         channel = try await bootstrap.connect(to: ip).get()
       } else {
-        channel = try await bootstrap.connect(host: address.host, port: address.port).get()
+        channel = try await bootstrap.connect(host: target.host, port: target.port).get()
       }
     } catch {
-      throw Self.describeConnectFailure(error, address: address, timeout: options.connectTimeout)
+      var failure = Self.describeConnectFailure(error, address: target, timeout: options.connectTimeout)
+      if target != address {
+        failure.node = address
+        failure.detail = "\(address) (dialled at \(target)): \(failure.detail)"
+      }
+      throw failure
     }
     return try await RedisConnection.handshake(
       on: channel, address: address, options: options, failure: failure)

@@ -15,8 +15,8 @@ struct KeySpec: Sendable {
 /// keys span slots are split, and whole-cluster commands fan out to every master.
 public actor ClusterRouter {
   public let seed: NodeAddress
-  let connector: RedisConnector
-  var connections: [NodeAddress: RedisConnection] = [:]
+  let connector: any NodeConnector
+  var connections: [NodeAddress: any NodeSession] = [:]
   var owners: [NodeAddress?] = Array(repeating: nil, count: slotCount)
   var masters: [NodeAddress] = []
   var specs: [String: KeySpec] = [:]
@@ -28,7 +28,7 @@ public actor ClusterRouter {
   var transaction: [[[UInt8]]]?
   public var maxRedirects = 8
 
-  public init(seed: NodeAddress, connector: RedisConnector) {
+  public init(seed: NodeAddress, connector: any NodeConnector) {
     self.seed = seed
     self.connector = connector
     self.lastNode = seed
@@ -103,7 +103,7 @@ public actor ClusterRouter {
       let key = try await keys(of: batch[i]).first!
       byNode[owners[HashSlot.slot(for: key)] ?? lastNode, default: []].append(i)
     }
-    var work: [(RedisConnection, [Int])] = []
+    var work: [(any NodeSession, [Int])] = []
     for (node, indices) in byNode { work.append((try await connection(node), indices)) }
     let sent = await mapConcurrently(work, limit: 64) { c, indices in
       (indices, try? await c.send(indices.map { batch[$0] }, timeout: nil))
@@ -209,9 +209,9 @@ public actor ClusterRouter {
     try await send([command], to: node)[0]
   }
 
-  func connection(_ node: NodeAddress) async throws -> RedisConnection {
+  func connection(_ node: NodeAddress) async throws -> any NodeSession {
     if let c = connections[node] { return c }
-    let c = try await connector.open(node)
+    let c = try await connector.connect(to: node)
     connections[node] = c
     return c
   }

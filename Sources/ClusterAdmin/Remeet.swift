@@ -1,0 +1,115 @@
+import ClusterKit
+import RESP
+
+/// A node as it is now: its id, where it really is, and what it believes about the others.
+public struct RemeetNode: Sendable {
+  public var id: String
+  /// The node's current in-cluster address (a pod's new IP).
+  public var current: NodeAddress
+  public var busPort: Int
+  public var view: [ClusterNodeEntry]
+  public var session: any NodeSession
+
+  public init(
+    id: String, current: NodeAddress, busPort: Int, view: [ClusterNodeEntry], session: any NodeSession
+  ) {
+    self.id = id
+    self.current = current
+    self.busPort = busPort
+    self.view = view
+    self.session = session
+  }
+}
+
+/// `fix --remeet`: after nodes came back on new addresses (every pod restarted), tell each node
+/// where the others are now, by node id, so the cluster heals without losing its configuration.
+public enum Remeet {
+  public struct Meet: Sendable, Hashable {
+    /// Node id that sends CLUSTER MEET.
+    public var from: String
+    /// Node id that is met.
+    public var to: String
+    public var address: NodeAddress
+    public var busPort: Int
+  }
+
+  /// Every (A, B) where A has B at a stale address, as failed, or without a link. Pure.
+  public static func plan(_ nodes: [RemeetNode]) -> [Meet] {
+    var meets: [Meet] = []
+    for a in nodes {
+      let seen = Dictionary(a.view.map { ($0.id, $0) }, uniquingKeysWith: { x, _ in x })
+      for b in nodes where b.id != a.id {
+        if let e = seen[b.id], isHealthy(e, at: b.current) { continue }
+        meets.append(Meet(from: a.id, to: b.id, address: b.current, busPort: b.busPort))
+      }
+    }
+    return meets
+  }
+
+  static func isHealthy(_ e: ClusterNodeEntry, at address: NodeAddress) -> Bool {
+    e.address == address && e.linkConnected && e.flags.isDisjoint(with: [.fail, .pfail, .noaddr, .handshake])
+  }
+
+  /// Sends the MEETs, waits until every node sees every other at its current address with a live
+  /// link and cluster_state ok, then re-points replicas that still replicate from an old address.
+  public static func apply(
+    _ meets: [Meet], nodes: [RemeetNode], timeout: Duration, log: @Sendable (String) -> Void
+  ) async throws {
+    let byID = Dictionary(nodes.map { ($0.id, $0) }, uniquingKeysWith: { x, _ in x })
+    let grouped = Dictionary(grouping: meets, by: \.from)
+    log("Sending \(meets.count) CLUSTER MEET to \(grouped.count) nodes")
+    for (from, list) in grouped {
+      guard let node = byID[from] else { continue }
+      let replies = try await node.session.pipeline(
+        list.map { ["CLUSTER", "MEET", $0.address.host, String($0.address.port), String($0.busPort)] })
+      if let bad = replies.first(where: { $0.errorMessage != nil }) {
+        throw OperationError("CLUSTER MEET from \(node.current) failed: \(bad.errorMessage ?? "")")
+      }
+    }
+    let clock = ContinuousClock()
+    let deadline = clock.now + timeout
+    var pending: [String] = []
+    while true {
+      pending = []
+      for node in nodes {
+        guard let text = try? await node.session.text("CLUSTER", "NODES"),
+          let view = try? ClusterNodesParser.parse(text)
+        else {
+          pending.append("\(node.current) did not answer CLUSTER NODES")
+          continue
+        }
+        let seen = Dictionary(view.map { ($0.id, $0) }, uniquingKeysWith: { x, _ in x })
+        for other in nodes where other.id != node.id {
+          if let e = seen[other.id], isHealthy(e, at: other.current) { continue }
+          pending.append("\(node.current) does not yet see \(other.id.prefix(8)) at \(other.current)")
+        }
+        if let info = try? await node.session.text("CLUSTER", "INFO"),
+          InfoParser.parse(info)["cluster_state"] != "ok"
+        {
+          pending.append("\(node.current) reports cluster_state not ok")
+        }
+      }
+      if pending.isEmpty { break }
+      guard clock.now < deadline else {
+        throw OperationError(
+          "the cluster did not heal within \(timeout.shortText): " + pending.prefix(4).joined(separator: "; ")
+            + (pending.count > 4 ? " and \(pending.count - 4) more" : ""))
+      }
+      try await Task.sleep(for: .milliseconds(200))
+    }
+    // Replicas normally follow their master's new address themselves; re-issue REPLICATE where not.
+    for node in nodes {
+      guard let text = try? await node.session.text("CLUSTER", "NODES"),
+        let me = (try? ClusterNodesParser.parse(text))?.first(where: \.isMyself), me.isReplica,
+        let masterID = me.masterId, let master = byID[masterID],
+        let info = try? await node.session.text("INFO", "replication")
+      else { continue }
+      let fields = InfoParser.parse(info)
+      if fields["master_host"] != master.current.host || fields["master_port"] != String(master.current.port)
+      {
+        log("Re-pointing replica \(node.current) at its master \(master.current)")
+        try await node.session.call("CLUSTER", "REPLICATE", masterID)
+      }
+    }
+  }
+}

@@ -1,0 +1,271 @@
+import ClusterKit
+import NIOCore
+import NIOPosix
+import RESP
+import RedisClient
+import Subprocess
+import Synchronization
+import SystemPackage
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// The script `kubectl exec` runs in the pod: it relays raw RESP between kubectl's stdin/stdout
+/// and Redis inside the pod. It first sends AUTH with the pod's own password (so the password never
+/// leaves the pod), or PING when there is none: either way exactly one reply precedes ours.
+/// `RCADM_LOCAL_ADDR` is a test seam (unset in real pods).
+enum RelayScript {
+  static let text = #"""
+    port="$1"; addr="${RCADM_LOCAL_ADDR:-127.0.0.1}"
+    pre() {
+      pw="${REDIS_PASSWORD:-${REDISCLI_AUTH:-${VALKEY_PASSWORD:-}}}"
+      if [ -z "$pw" ] && [ -n "${REDIS_PASSWORD_FILE:-}" ] && [ -r "$REDIS_PASSWORD_FILE" ]; then
+        pw="$(cat "$REDIS_PASSWORD_FILE")"
+      fi
+      if [ -n "$pw" ]; then
+        n=$(( $(printf %s "$pw" | wc -c) ))
+        printf '*2\r\n$4\r\nAUTH\r\n$%d\r\n%s\r\n' "$n" "$pw"
+      else
+        printf '*1\r\n$4\r\nPING\r\n'
+      fi
+    }
+    if command -v nc >/dev/null 2>&1; then { pre; cat; } | nc "$addr" "$port"; exit $?; fi
+    if command -v bash >/dev/null 2>&1; then
+      { pre; cat; } | bash -c 'exec 3<>"/dev/tcp/$1/$0" || exit 111; cat <&3 & cat >&3; wait' "$port" "$addr"
+      exit $?
+    fi
+    echo "rcadm-relay: no nc or bash in container" >&2; exit 127
+    """#
+}
+
+/// What a kubectl child printed when it ended.
+struct ChildExit: Sendable {
+  var status: Int32
+  var stderr: String
+}
+
+/// A running kubectl child: its own pid (signals go to it, never to a group) and its end.
+final class KubectlChild: Sendable {
+  let pid: pid_t
+  let label: String
+  private let exit: Task<ChildExit, Never>
+
+  init(pid: pid_t, label: String, exit: Task<ChildExit, Never>) {
+    self.pid = pid
+    self.label = label
+    self.exit = exit
+    ChildRegistry.shared.add(pid)
+  }
+
+  /// The exit, or nil if the child is still running after `within`.
+  func exited(within: Duration) async -> ChildExit? {
+    await withTaskGroup(of: ChildExit?.self) { group in
+      group.addTask { await self.exit.value }
+      group.addTask {
+        try? await Task.sleep(for: within)
+        return nil
+      }
+      let first = await group.next()!
+      group.cancelAll()
+      return first
+    }
+  }
+
+  /// Waits up to `patience` for the child to end by itself, then SIGTERM to its own pid, then SIGKILL.
+  func stop(patience: Duration = .milliseconds(20), grace: Duration = .seconds(1)) async {
+    if await exited(within: patience) == nil {
+      kill(pid, SIGTERM)
+      if await exited(within: grace) == nil { kill(pid, SIGKILL) }
+    }
+    _ = await exit.value
+    ChildRegistry.shared.remove(pid)
+  }
+
+  /// Starts `kubectl argv` with the given stdin/stdout descriptors (or stdout collected into lines
+  /// by `onStdoutLine`), stderr collected. Returns once the child exists.
+  static func spawn(
+    _ kubectl: Kubectl, _ args: [String], label: String, stdin: SystemPackage.FileDescriptor?,
+    stdout: SystemPackage.FileDescriptor?,
+    onStdoutLine: (@Sendable (String) -> Void)? = nil
+  ) async throws -> KubectlChild {
+    let started = AsyncStream<Result<pid_t, any Error>>.makeStream()
+    let argv = Arguments(kubectl.scope + args)
+    let exe = Executable.path(FilePath(kubectl.executable))
+    let task = Task<ChildExit, Never> {
+      func status(_ t: TerminationStatus) -> Int32 {
+        switch t {
+        case .exited(let c): return c
+        case .signaled(let s): return 128 + s
+        }
+      }
+      do {
+        if let onStdoutLine {
+          let r = try await Subprocess.run(
+            exe, arguments: argv, input: .none, output: .sequence, error: .string(limit: 1 << 16)
+          ) { execution in
+            started.continuation.yield(.success(execution.processIdentifier.value))
+            for try await line in execution.standardOutput.strings() { onStdoutLine(line) }
+          }
+          return ChildExit(status: status(r.terminationStatus), stderr: r.standardError)
+        }
+        let r = try await Subprocess.run(
+          exe, arguments: argv,
+          input: .fileDescriptor(stdin!, closeAfterSpawningProcess: true),
+          output: .fileDescriptor(stdout!, closeAfterSpawningProcess: true), error: .string(limit: 1 << 16)
+        ) { execution in
+          started.continuation.yield(.success(execution.processIdentifier.value))
+        }
+        return ChildExit(status: status(r.terminationStatus), stderr: r.standardError)
+      } catch {
+        started.continuation.yield(.failure(error))
+        return ChildExit(status: 127, stderr: "\(error)")
+      }
+    }
+    var iterator = started.stream.makeAsyncIterator()
+    switch await iterator.next() {
+    case .success(let pid): return KubectlChild(pid: pid, label: label, exit: task)
+    case .failure(let error): throw KubeError.usage("could not start \(kubectl.executable): \(error)")
+    case nil: throw KubeError.usage("could not start \(kubectl.executable)")
+    }
+  }
+}
+
+/// Pids of live kubectl children, killed if rcadm exits without closing them (a killed kubectl
+/// exec can leave the in-pod relay running, so they must not outlive rcadm).
+final class ChildRegistry: Sendable {
+  static let shared = ChildRegistry()
+  private let pids = Mutex<Set<pid_t>>([])
+
+  private init() {
+    atexit {
+      for pid in ChildRegistry.shared.pids.withLock({ $0 }) { kill(pid, SIGTERM) }
+    }
+  }
+
+  func add(_ pid: pid_t) { _ = pids.withLock { $0.insert(pid) } }
+  func remove(_ pid: pid_t) { _ = pids.withLock { $0.remove(pid) } }
+  var count: Int { pids.withLock { $0.count } }
+}
+
+/// A connection carried by `kubectl exec -i POD -- sh -c RELAY`: RESP over the child's pipes.
+final class ExecSession: NodeSession {
+  let address: NodeAddress
+  private let connection: RedisConnection
+  private let child: KubectlChild
+  private let pod: String
+
+  init(address: NodeAddress, connection: RedisConnection, child: KubectlChild, pod: String) {
+    self.address = address
+    self.connection = connection
+    self.child = child
+    self.pod = pod
+  }
+
+  func send(_ commands: [[[UInt8]]], timeout: Duration?) async throws -> [RESPValue] {
+    do {
+      return try await connection.send(commands, timeout: timeout)
+    } catch let error as ConnectionError where error.kind == .closed {
+      // Say why the stream ended when kubectl tells (exec dropped, pod deleted, RBAC…).
+      if let end = await child.exited(within: .milliseconds(500)) {
+        throw ConnectionError(
+          .closed, node: address,
+          "kubectl exec into pod \(pod) ended mid-operation: "
+            + ExecTransport.reason(end, pod: pod))
+      }
+      throw error
+    }
+  }
+
+  /// QUIT first, so Redis closes its side and the relay ends inside the pod; then the child.
+  func close() async {
+    _ = try? await connection.send([[Array("QUIT".utf8)]], timeout: .seconds(1))
+    await connection.close()
+    await child.stop(patience: .seconds(2))
+  }
+}
+
+enum ExecTransport {
+  /// Opens a connection to `pod` through `kubectl exec`. `address` is the pod's cluster address.
+  static func connect(
+    pod: KubePod, address: NodeAddress, kubectl: Kubectl, options: ConnectionOptions
+  ) async throws -> any NodeSession {
+    var toChild: [Int32] = [0, 0]
+    var fromChild: [Int32] = [0, 0]
+    guard makePipe(&toChild) else {
+      throw ConnectionError(.other, node: address, "could not create a pipe for kubectl exec: errno \(errno)")
+    }
+    guard makePipe(&fromChild) else {
+      close(toChild[0])
+      close(toChild[1])
+      throw ConnectionError(.other, node: address, "could not create a pipe for kubectl exec: errno \(errno)")
+    }
+    let args = [
+      "exec", "-i", pod.name, "-c", pod.container, "--", "sh", "-c", RelayScript.text, "sh", String(pod.port),
+    ]
+    let child: KubectlChild
+    do {
+      child = try await KubectlChild.spawn(
+        kubectl, args, label: "kubectl exec \(pod.name)",
+        stdin: SystemPackage.FileDescriptor(rawValue: toChild[0]),
+        stdout: SystemPackage.FileDescriptor(rawValue: fromChild[1]))
+    } catch {
+      for fd in [toChild[1], fromChild[0]] { close(fd) }
+      throw error
+    }
+    let channel: any Channel
+    do {
+      channel = try await NIOPipeBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        .channelOption(.autoRead, value: false)
+        .takingOwnershipOfDescriptors(input: fromChild[0], output: toChild[1]).get()
+    } catch {
+      for fd in [toChild[1], fromChild[0]] { close(fd) }
+      await child.stop()
+      throw ConnectionError(.other, node: address, "could not attach to kubectl exec's pipes: \(error)")
+    }
+    let preamble =
+      pod.passwordVariable.map { "the relay's AUTH with the pod's own \($0)" } ?? "the relay's PING"
+    do {
+      let connection = try await RedisConnection.start(
+        on: channel, address: address, options: options, preamble: preamble)
+      return ExecSession(address: address, connection: connection, child: child, pod: pod.name)
+    } catch let error as ConnectionError {
+      try? await channel.close()
+      // The stream ended early: kubectl's stderr says why (RBAC, no shell, no relay tool, pod gone).
+      if let end = await child.exited(within: .seconds(2)), error.kind != .auth {
+        await child.stop()
+        throw ConnectionError(.unreachable, node: address, "pod \(pod.name): " + reason(end, pod: pod.name))
+      }
+      await child.stop()
+      throw error
+    }
+  }
+
+  /// A pipe whose ends other children do not inherit.
+  static func makePipe(_ fds: inout [Int32]) -> Bool {
+    guard pipe(&fds) == 0 else { return false }
+    for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+    return true
+  }
+
+  /// One sentence for how a kubectl exec child ended.
+  static func reason(_ end: ChildExit, pod: String) -> String {
+    let err = end.stderr
+    if err.contains("rcadm-relay: no nc or bash") {
+      return
+        "the container has neither nc nor bash to carry the connection; use --kube-transport port-forward"
+    }
+    if err.contains("executable file not found") || err.contains("no such file or directory")
+      || end.status == 126 || (end.status == 127 && !err.contains("Forbidden"))
+    {
+      return "the container cannot run sh (exit \(end.status)); use --kube-transport port-forward"
+    }
+    if end.status == 111 { return "the relay in the pod could not connect to Redis inside the pod" }
+    if err.isEmpty {
+      return "kubectl exec ended (exit \(end.status))"
+    }
+    return Kubectl.explain(err, status: end.status, what: "exec")
+  }
+}

@@ -1,0 +1,86 @@
+import Synchronization
+
+/// One supervised `kubectl port-forward` per pod, shared by every connection to that pod and
+/// started again when it has died (kubectl port-forward is known to drop: kubectl#1169).
+actor PortForwards {
+  struct Forward: Sendable {
+    var child: KubectlChild
+    var localPort: Int
+  }
+
+  private let kubectl: Kubectl
+  private let timeout: Duration
+  private var live: [String: Forward] = [:]
+  private var starting: [String: Task<Forward, any Error>] = [:]
+
+  init(kubectl: Kubectl, timeout: Duration) {
+    self.kubectl = kubectl
+    self.timeout = timeout
+  }
+
+  /// The local port forwarding to `pod`; a dead forward is replaced when `restart` is set or it exited.
+  func localPort(for pod: KubePod, restart: Bool = false) async throws -> Int {
+    if let f = live[pod.name] {
+      let dead = await f.child.exited(within: .milliseconds(1)) != nil
+      if !dead && !restart { return f.localPort }
+      live[pod.name] = nil
+      await f.child.stop()
+    }
+    if let pending = starting[pod.name] { return try await pending.value.localPort }
+    let kubectl = self.kubectl
+    let timeout = self.timeout
+    let task = Task { try await Self.start(pod, kubectl: kubectl, timeout: timeout) }
+    starting[pod.name] = task
+    defer { starting[pod.name] = nil }
+    let forward = try await task.value
+    live[pod.name] = forward
+    return forward.localPort
+  }
+
+  func stopAll() async {
+    for f in live.values { await f.child.stop() }
+    live = [:]
+  }
+
+  /// Starts the child and waits for its "Forwarding from 127.0.0.1:N -> P" line.
+  static func start(_ pod: KubePod, kubectl: Kubectl, timeout: Duration) async throws -> Forward {
+    let port = AsyncStream<Int>.makeStream()
+    let child = try await KubectlChild.spawn(
+      kubectl, ["port-forward", "pod/\(pod.name)", ":\(pod.port)", "--address", "127.0.0.1"],
+      label: "kubectl port-forward \(pod.name)", stdin: nil, stdout: nil,
+      onStdoutLine: { line in
+        if let n = parseForwardingLine(line) { port.continuation.yield(n) }
+      })
+    let found: Int? = await withTaskGroup(of: Int?.self) { group in
+      group.addTask {
+        var it = port.stream.makeAsyncIterator()
+        return await it.next()
+      }
+      group.addTask {
+        // The child ending first means it failed: stop waiting for its line.
+        _ = await child.exited(within: timeout)
+        return nil
+      }
+      let first = await group.next()!
+      group.cancelAll()
+      port.continuation.finish()
+      return first
+    }
+    guard let found else {
+      let end = await child.exited(within: .milliseconds(200))
+      await child.stop()
+      let why =
+        end.map { Kubectl.explain($0.stderr, status: $0.status, what: "port-forward") }
+        ?? "it printed no 'Forwarding from' line within \(Kubectl.seconds(timeout))"
+      throw KubeError.failure("kubectl port-forward to pod \(pod.name) failed: \(why)")
+    }
+    return Forward(child: child, localPort: found)
+  }
+
+  /// `Forwarding from 127.0.0.1:41234 -> 6379` → 41234.
+  static func parseForwardingLine(_ line: String) -> Int? {
+    guard line.hasPrefix("Forwarding from 127.0.0.1:") else { return nil }
+    let rest = line.dropFirst("Forwarding from 127.0.0.1:".count)
+    return Int(rest.prefix { $0.isNumber })
+  }
+}

@@ -1,0 +1,129 @@
+import ArgumentParser
+import ClusterKit
+import Kubernetes
+import RedisClient
+import Synchronization
+
+/// Kubernetes options: the parts of a `k8s://[CONTEXT/]NAMESPACE/SELECTOR` address as flags, and how
+/// to reach the pods.
+struct KubeFlags: ParsableArguments {
+  @Option(help: "Label selector of the Redis pods: Kubernetes mode without a k8s:// address.")
+  var kubeSelector: String?
+
+  @Option(help: "Namespace of the pods (default: default).")
+  var kubeNamespace: String?
+
+  @Option(help: "kubeconfig context (default: kubectl's current context).")
+  var kubeContext: String?
+
+  @Option(help: "Container that runs Redis in each pod (default: the Redis-looking one).")
+  var kubeContainer: String?
+
+  @Option(
+    name: .customLong("kubectl"), help: "kubectl to run (default: RCADM_KUBECTL, else kubectl on PATH).")
+  var kubectlPath: String?
+
+  @Option(
+    help:
+      "How to reach pods: auto (direct if a pod IP answers, else exec, else port-forward), direct, exec, port-forward."
+  )
+  var kubeTransport: KubeTransportKind = .auto
+
+  @Option(help: "Read the password from this Secret key (NAME/KEY); it never appears on any argv.")
+  var kubeSecret: String?
+
+  @Flag(help: "Also use pods that run but are not Ready.")
+  var kubeAllowUnready = false
+
+  /// The Kubernetes target for `word`, or nil when the command works on plain addresses.
+  func target(for word: String?) throws -> KubeTarget? {
+    var target: KubeTarget?
+    if let word, KubeTarget.isKubeAddress(word), word.count > KubeTarget.scheme.count {
+      do { target = try KubeTarget.parse(word) } catch { throw RcadmError.usage(error.description) }
+    } else if let kubeSelector {
+      guard word == nil || word == KubeTarget.scheme || word!.isEmpty else { return nil }
+      target = KubeTarget(namespace: kubeNamespace ?? "default", selector: kubeSelector)
+    } else if let word, KubeTarget.isKubeAddress(word) {
+      throw RcadmError.usage("'\(word)' needs NAMESPACE/SELECTOR, or pass --kube-selector")
+    }
+    guard var target else { return nil }
+    if let kubeContext { target.context = kubeContext }
+    if let kubeNamespace, word.map(KubeTarget.isKubeAddress) != true { target.namespace = kubeNamespace }
+    return target
+  }
+
+  func settings(_ target: KubeTarget) throws -> KubeSettings {
+    var secret: SecretKeyRef?
+    if let kubeSecret {
+      do { secret = try SecretKeyRef.parse(kubeSecret) } catch { throw RcadmError.usage(error.description) }
+    }
+    return KubeSettings(
+      target: target, container: kubeContainer, kubectlPath: kubectlPath, transport: kubeTransport,
+      secret: secret, allowUnready: kubeAllowUnready)
+  }
+}
+
+extension KubeTransportKind: ExpressibleByArgument {
+  public init?(argument: String) { self.init(rawValue: argument) }
+}
+
+/// How a command reaches its nodes: plain addresses, or the pods of a k8s:// target through kubectl.
+struct Reach: Sendable {
+  var connector: any NodeConnector
+  /// Where to start reading the cluster.
+  var seed: NodeAddress
+  var kube: KubeCluster?
+
+  /// The same way of reaching nodes, starting from another node.
+  func at(_ seed: NodeAddress) -> Reach { Reach(connector: connector, seed: seed, kube: kube) }
+
+  /// A pod name given where a node is expected becomes the pod's in-cluster address.
+  func nodeName(_ name: String) -> String {
+    guard let kube, let pod = kube.pods.first(where: { $0.name == name }) else { return name }
+    return kube.clusterAddress(of: pod).description
+  }
+
+  /// The failure domain of a host for placement: the pod's k8s node (and zone), else the host itself.
+  func domain(ofHost host: String?) -> String? {
+    guard let host, let kube, let pod = kube.pods.first(where: { $0.ip == host }) else { return host }
+    return pod.domain
+  }
+}
+
+/// Kubernetes sessions opened by this process, stopped before it exits.
+let openKubeClusters = Mutex<[KubeCluster]>([])
+
+func shutdownKubeClusters() async {
+  let all = openKubeClusters.withLock { list -> [KubeCluster] in
+    defer { list = [] }
+    return list
+  }
+  for k in all { await k.shutdown() }
+}
+
+/// Resolves the words naming a command's nodes: a k8s:// target (or --kube-selector), else a seed.
+func reach(_ words: [String], _ connection: ConnectionFlags) async throws -> Reach {
+  if let target = try connection.kube.target(for: words.first) {
+    let kube = try await openKube(target, connection)
+    let seed = kube.usable[0]
+    return Reach(connector: kube, seed: kube.clusterAddress(of: seed), kube: kube)
+  }
+  let spec = try parseSeed(words)
+  return Reach(connector: try connection.connector(for: spec), seed: spec.address, kube: nil)
+}
+
+/// Discovers the pods of `target`; failures are usage errors (exit 2): nothing was changed.
+func openKube(_ target: KubeTarget, _ connection: ConnectionFlags) async throws -> KubeCluster {
+  let kube: KubeCluster
+  do {
+    kube = try await KubeCluster.open(
+      try connection.kube.settings(target), options: try connection.options()
+    ) { Terminal.error($0) }
+  } catch let e as KubeError {
+    throw RcadmError.usage(e.description)
+  } catch let e as ConnectionError {
+    throw RcadmError.usage(e.description)
+  }
+  openKubeClusters.withLock { $0.append(kube) }
+  return kube
+}
