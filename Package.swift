@@ -71,7 +71,7 @@ let package = Package(
       name: "TestCluster", dependencies: ["ClusterKit", "RedisClient", "RESP", "ClusterAdmin"],
       swiftSettings: strict),
     .testTarget(
-      name: "KubernetesTests", dependencies: ["Kubernetes", "ClusterKit"],
+      name: "KubernetesTests", dependencies: ["Kubernetes", "ClusterKit"], exclude: ["Fixtures"],
       swiftSettings: strict),
     .testTarget(name: "ShellTests", dependencies: ["Shell", "RESP"], swiftSettings: strict),
     .testTarget(name: "RESPTests", dependencies: ["RESP"], swiftSettings: strict),

@@ -197,14 +197,23 @@ public final class KubeCluster: NodeConnector {
       log("Reaching \(usable.count) pods in \(scope) by \(transport)")
     }
     // Outside exec, the pod's own password is not at hand: read the Secret its env points to.
-    if options.password == nil && transport != .exec, let ref = usable.lazy.compactMap(\.passwordSecret).first
-    {
+    // Over exec the relay authenticates, but MIGRATE must pass the password to the target itself, so
+    // rcadm still tries to read it and only notes when it cannot.
+    if options.password == nil, let literal = usable.lazy.compactMap(\.passwordValue).first {
+      options.password = literal
+    }
+    if options.password == nil, let ref = usable.lazy.compactMap(\.passwordSecret).first {
       do {
         options.password = try await kubectl.secret(ref, timeout: wait)
       } catch {
-        throw KubeError.usage(
-          "the pods take their password from secret \(ref), which rcadm could not read (\(error)); "
-            + "pass -a/--askpass, or use --kube-transport exec so the pod authenticates itself")
+        guard transport == .exec else {
+          throw KubeError.usage(
+            "the pods take their password from secret \(ref), which rcadm could not read (\(error)); "
+              + "pass -a/--askpass, or use --kube-transport exec so the pod authenticates itself")
+        }
+        log(
+          "Note: secret \(ref) could not be read (\(error)); moving keys (reshard, rebalance, fix) needs the "
+            + "password for MIGRATE: pass --kube-secret or -a")
       }
     }
     let cluster = try KubeCluster(

@@ -154,6 +154,11 @@ public struct Kubectl: Sendable {
       return
         "kubectl has no usable context (\(first)); pass --kube-context or k8s://CONTEXT/NAMESPACE/SELECTOR"
     }
+    if stderr.contains("localhost:8080") {
+      // kubectl with no configured cluster falls back to localhost:8080.
+      return
+        "kubectl has no cluster configured (it fell back to localhost:8080); set KUBECONFIG, or pass --kube-context or k8s://CONTEXT/NAMESPACE/SELECTOR"
+    }
     if stderr.contains("(Forbidden)") {
       return
         "kubectl \(what) was forbidden by RBAC: \(first). rcadm needs get/list on pods, create on pods/exec "

@@ -24,6 +24,8 @@ public struct KubePod: Sendable, Hashable, CustomStringConvertible {
   public var passwordVariable: String?
   /// The Secret behind `REDIS_PASSWORD`-like env, so rcadm can read it for direct/port-forward.
   public var passwordSecret: SecretKeyRef?
+  /// A password written literally into the pod's env (visible to anyone who can read the pod).
+  public var passwordValue: String?
   public var labels: [String: String]
 
   public var description: String { name }
@@ -162,7 +164,10 @@ public enum PodListParser {
       ready: readyCondition && containerReady,
       terminating: !(item.path("metadata", "deletionTimestamp")?.isNull ?? true),
       container: chosenName, containers: names, port: port ?? 6379, passwordVariable: passwordVariable,
-      passwordSecret: secret, labels: labels)
+      passwordSecret: secret,
+      passwordValue: passwordVariables.lazy.compactMap { envEntry($0)?["value"]?.string }.first {
+        !$0.isEmpty && !$0.hasPrefix("/")
+      }, labels: labels)
   }
 
   /// Zone per node name from `kubectl get nodes -o json`.

@@ -11,9 +11,10 @@ struct Check: AsyncParsableCommand {
 
   @Argument(
     help: ArgumentHelp(
-      "Any node of the cluster: host:port, [ipv6]:port, 'host port' or a redis:// URL.", valueName: "address"),
+      "Any node of the cluster: host:port, [ipv6]:port, 'host port', a redis:// URL, or k8s://[CONTEXT/]NAMESPACE/SELECTOR.",
+      valueName: "address"),
     completion: .custom(knownAddresses))
-  var address: [String]
+  var address: [String] = []
 
   @Option(help: "Report masters with fewer than this many working replicas as errors.")
   var replicas: Int?
@@ -28,6 +29,7 @@ struct Check: AsyncParsableCommand {
   @OptionGroup var connection: ConnectionFlags
 
   func validate() throws {
+    try requireAddress(address, connection)
     if let replicas, replicas < 0 { throw ValidationError("--replicas must be 0 or more (got \(replicas))") }
   }
 

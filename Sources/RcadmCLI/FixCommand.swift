@@ -59,7 +59,7 @@ struct FixCommand: AsyncParsableCommand {
       try confirm("Repair these slots?", mutation)
       Interrupt.catchDuringMoves()
       _ = try await Fix.apply(
-        repairs, cluster: cluster, migrate: try mover.options(connection), log: progress)
+        repairs, cluster: cluster, migrate: try mover.options(connection, reach), log: progress)
       try await Convergence.waitUntilAgreed(
         cluster.view.nodes.filter(\.isReachable).compactMap { cluster.session($0.id) },
         expectedNodes: cluster.view.nodes.count, serving: false,

@@ -8,7 +8,9 @@ struct Info: AsyncParsableCommand {
 
   @Argument(
     help: ArgumentHelp("Any node of the cluster.", valueName: "address"), completion: .custom(knownAddresses))
-  var address: [String]
+  var address: [String] = []
+
+  func validate() throws { try requireAddress(address, connection) }
 
   @OptionGroup var output: OutputFlags
   @OptionGroup var connection: ConnectionFlags

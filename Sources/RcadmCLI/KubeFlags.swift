@@ -90,6 +90,13 @@ struct Reach: Sendable {
   }
 }
 
+/// A command whose address words may be left out in Kubernetes mode (--kube-selector).
+func requireAddress(_ words: [String], _ connection: ConnectionFlags) throws {
+  if words.isEmpty && connection.kube.kubeSelector == nil {
+    throw ValidationError("give a node address (host:port), a k8s:// address, or --kube-selector")
+  }
+}
+
 /// Kubernetes sessions opened by this process, stopped before it exits.
 let openKubeClusters = Mutex<[KubeCluster]>([])
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ClusterAdmin
 import ClusterKit
+import Kubernetes
 import RedisClient
 import Synchronization
 
@@ -24,8 +25,10 @@ struct MoverFlags: ParsableArguments {
     guard migrateTimeout > 0 else { throw ValidationError("--migrate-timeout must be above 0 seconds") }
   }
 
-  func options(_ connection: ConnectionFlags) throws -> MigrateOptions {
-    let c = try connection.options()
+  /// MIGRATE authenticates at the target itself: in Kubernetes mode with the password rcadm found.
+  func options(_ connection: ConnectionFlags, _ reach: Reach) throws -> MigrateOptions {
+    var c = try connection.options()
+    if let kube = reach.kube { c = kube.options }
     var options = MigrateOptions(
       keysPerBatch: pipeline, timeout: .milliseconds(Int(migrateTimeout * 1000)), replace: replace,
       user: c.user, password: c.password)

@@ -25,7 +25,7 @@ struct SlotMoveRunner {
       try confirm("Move these slots?", mutation)
       Interrupt.catchDuringMoves()
       let printer = MoveProgressPrinter()
-      report = try await SlotMover(cluster: cluster, migrate: try mover.options(connection)).move(
+      report = try await SlotMover(cluster: cluster, migrate: try mover.options(connection, reach)).move(
         pairs.map { ($0.source, $0.target, $0.slots) }, progress: printer.report)
       // Replicas learn the new owners by gossip: wait until every node agrees before reporting.
       let wait = connection.waitBound(default: .seconds(30))

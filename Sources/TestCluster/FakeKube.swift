@@ -85,7 +85,8 @@ public final class FakeKube: @unchecked Sendable {
     let dir = "\(root)/\(pod.name)"
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     var args = [
-      "--bind", pod.ip, "--port", String(port), "--dir", dir, "--save", "", "--appendonly", "no",
+      "--bind", pod.ip, "--port", String(port), "--dir", dir, "--save", "", "--appendonly", "yes",
+      "--appendfsync", "always",
       "--logfile", "\(dir)/redis.log", "--protected-mode", "no", "--enable-debug-command", "yes",
       "--repl-diskless-sync-delay", "0", "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
       "--cluster-node-timeout", "2000", "--bind-source-addr", pod.ip, "--cluster-announce-ip", pod.ip,

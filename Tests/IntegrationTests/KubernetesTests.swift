@@ -1,0 +1,180 @@
+import ClusterKit
+import Foundation
+import TestCluster
+import Testing
+
+/// Kubernetes mode against a stand-in for the OT redis-operator chart: real redis-server "pods" on
+/// 127.0.0.x addresses, and a stub kubectl (Tests/stub-kubectl/kubectl) that serves their pod list and
+/// runs exec/port-forward locally. Each test uses its own address range.
+@Suite(.serialized) struct KubernetesTests {
+  static let password = "s3cret-ü-pw"
+
+  func withKube<T>(
+    firstHost: Int, password: String? = KubernetesTests.password, passwordInEnv: Bool = true,
+    _ body: (FakeKube) async throws -> T
+  ) async throws -> T {
+    let kube = try await FakeKube.start(
+      firstHost: firstHost, password: password, passwordInEnv: passwordInEnv)
+    do {
+      let r = try await body(kube)
+      kube.stop()
+      return r
+    } catch {
+      kube.stop()
+      throw error
+    }
+  }
+
+  func rcadm(_ kube: FakeKube, _ args: [String], env: [String: String] = [:], stdin: String? = nil) throws
+    -> RunResult
+  {
+    try Run.rcadm(args, env: kube.env.merging(env) { $1 }, stdin: stdin, timeout: 180)
+  }
+
+  /// No kubectl call ever carried the password.
+  func expectPasswordNeverOnArgv(_ kube: FakeKube) {
+    let calls = kube.kubectlCalls()
+    #expect(!calls.isEmpty)
+    for argv in calls {
+      #expect(!argv.joined(separator: " ").contains(Self.password), "password on kubectl argv: \(argv)")
+    }
+  }
+
+  /// The OT scenario end to end over `kubectl exec`: create with replicas on other k8s nodes, write
+  /// keys through the routing shell, reshard (MIGRATE stays pod-to-pod), restart every pod on a new
+  /// IP, heal with fix --remeet; the pods authenticate with their own REDIS_PASSWORD.
+  @Test func otClusterOverExec() async throws {
+    try await withKube(firstHost: 30) { kube in
+      let exec = ["--kube-transport", "exec"]
+      let created = try rcadm(kube, ["create", kube.target, "--replicas", "1", "--yes", "--json"] + exec)
+      #expect(created.status == 0, "\(created)")
+      let plan = try parseJSON(created.stdout)["plan"] as? [String: Any]
+      // Every replica is on another Kubernetes node than its master (the pods' spec.nodeName).
+      let masters = plan?["masters"] as? [[String: Any]] ?? []
+      #expect(masters.count == 3)
+      for m in masters {
+        for r in m["replicas"] as? [[String: Any]] ?? [] {
+          #expect((r["host"] as? String) != (m["host"] as? String), "\(m)")
+        }
+      }
+      let seed = kube.pods[0].ip + ":\(kube.port)"
+      try await eventually("redis-cli sees a healthy cluster") {
+        try Run.program("redis-cli", ["--cluster", "check", seed, "-a", Self.password, "--no-auth-warning"])
+          .status
+          == 0
+      }
+
+      // Keys through the routing shell over exec: MOVED targets map back to pods.
+      let script = (0..<300).map { "SET k8s:\($0) v\($0)" }.joined(separator: "\n") + "\nDBSIZE\n"
+      let piped = try rcadm(kube, ["repl", kube.target] + exec, stdin: script)
+      #expect(piped.status == 0, "\(piped)")
+      #expect(piped.stdout.contains("300"), "\(piped.stdout.suffix(200))")
+
+      let checked = try rcadm(kube, ["check", kube.target, "--json"] + exec)
+      #expect(checked.status == 0, "\(checked)")
+
+      // Reshard through exec: 500 slots from every other master to leader-0.
+      let resharded = try rcadm(
+        kube,
+        [
+          "reshard", kube.target, "--from", "all", "--to", "redis-cluster-leader-0", "--slots", "500",
+          "--yes",
+        ] + exec)
+      #expect(resharded.status == 0, "\(resharded)")
+      let count = try Run.program(
+        "redis-cli",
+        [
+          "-c", "-h", kube.pods[1].ip, "-p", String(kube.port), "-a", Self.password, "--no-auth-warning",
+          "--cluster", "call", seed, "DBSIZE",
+        ])
+      let total = count.stdout.split(separator: "\n").compactMap { line -> Int? in
+        line.split(separator: ":").last.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+      }
+      #expect(total.reduce(0, +) == 600, "300 keys on masters and 300 on replicas: \(count.stdout)")
+
+      // Every pod restarts on a new IP with its nodes.conf: the cluster cannot heal by itself.
+      try await kube.restartAll(firstHost: 40)
+      let broken = try rcadm(kube, ["check", kube.target] + exec)
+      #expect(broken.status != 0, "\(broken)")
+      let healed = try rcadm(kube, ["fix", kube.target, "--remeet", "--yes"] + exec)
+      #expect(healed.status == 0, "\(healed)")
+      let newSeed = kube.pods[0].ip + ":\(kube.port)"
+      try expectHealthyByIndependentTools(newSeed, password: Self.password)
+      let after = try rcadm(kube, ["check", kube.target, "--json"] + exec)
+      #expect(after.status == 0, "\(after)")
+      // The keys written before the restart are all there.
+      let keys = try rcadm(kube, ["exec", kube.target] + exec + ["--", "DBSIZE"])
+      #expect(keys.stdout.contains("300"), "\(keys)")
+      expectPasswordNeverOnArgv(kube)
+      #expect(kube.kubectlCalls().contains { $0.contains("exec") })
+    }
+  }
+
+  /// Port-forward transport with the password read from a Secret (--kube-secret): check, the shell and
+  /// failover work, the password never appears on kubectl's argv.
+  @Test func portForwardWithSecret() async throws {
+    try await withKube(firstHost: 50, passwordInEnv: false) { kube in
+      let flags = ["--kube-transport", "port-forward", "--kube-secret", "redis-secret/password"]
+      let created = try rcadm(kube, ["create", kube.target, "--replicas", "1", "--yes"] + flags)
+      #expect(created.status == 0, "\(created)")
+      let checked = try rcadm(kube, ["check", kube.target] + flags)
+      #expect(checked.status == 0, "\(checked)")
+      let set = try rcadm(kube, ["exec", kube.target] + flags + ["--", "SET", "pf-key", "hello"])
+      #expect(set.status == 0, "\(set)")
+      let get = try rcadm(kube, ["exec", kube.target] + flags + ["--", "GET", "pf-key"])
+      #expect(get.stdout.contains("hello"), "\(get)")
+      let failover = try rcadm(
+        kube, ["failover", kube.target, "--master", "redis-cluster-leader-1", "--yes"] + flags)
+      #expect(failover.status == 0, "\(failover)")
+      let calls = kube.kubectlCalls()
+      #expect(calls.contains { $0.contains("port-forward") })
+      #expect(calls.contains { $0.contains("secret") })
+      expectPasswordNeverOnArgv(kube)
+      // Without the secret, the pods' password is unknown outside exec: a clear usage error.
+      let refused = try rcadm(kube, ["check", kube.target, "--kube-transport", "port-forward"])
+      #expect(refused.status == 2, "\(refused)")
+    }
+  }
+
+  /// auto picks direct when pod IPs answer; bad targets and kubectl failures are usage errors.
+  @Test func discoveryAndErrors() async throws {
+    try await withKube(firstHost: 60, password: nil) { kube in
+      let auto = try rcadm(kube, ["create", kube.target, "--replicas", "1", "--yes"])
+      #expect(auto.status == 0, "\(auto)")
+      #expect(auto.stderr.contains("by direct"), "\(auto.stderr)")
+      #expect(!kube.kubectlCalls().contains { $0.contains("exec") || $0.contains("port-forward") })
+
+      let noMatch = try rcadm(kube, ["check", "k8s://redis/app=nothing"])
+      #expect(noMatch.status == 2)
+      #expect(noMatch.stderr.contains("no pods match selector 'app=nothing'"), "\(noMatch)")
+
+      let forbidden = try rcadm(kube, ["check", kube.target], env: ["RCADM_STUB_FAIL": "forbidden"])
+      #expect(forbidden.status == 2)
+      #expect(forbidden.stderr.contains("forbidden by RBAC"), "\(forbidden)")
+
+      let noContext = try rcadm(kube, ["check", kube.target], env: ["RCADM_STUB_FAIL": "nocontext"])
+      #expect(noContext.status == 2)
+      #expect(noContext.stderr.contains("--kube-context"), "\(noContext)")
+
+      let missing = try rcadm(kube, ["check", kube.target, "--kubectl", "/nonexistent/kubectl"])
+      #expect(missing.status == 2)
+      #expect(missing.stderr.contains("kubectl not found at /nonexistent/kubectl"), "\(missing)")
+
+      let noRelay = try rcadm(
+        kube, ["check", kube.target, "--kube-transport", "exec"], env: ["RCADM_STUB_FAIL": "exec-no-relay"])
+      #expect(noRelay.status != 0)
+      #expect(noRelay.stderr.contains("--kube-transport port-forward"), "\(noRelay)")
+
+      // A pod that is not Ready is named, and the rest still works (its node shows as unreachable).
+      try kube.setReady("redis-cluster-follower-2", false)
+      let partial = try rcadm(kube, ["check", kube.target, "--kube-selector", kube.selector])
+      #expect(partial.stderr.contains("redis-cluster-follower-2 is not ready"), "\(partial)")
+      try kube.setReady("redis-cluster-follower-2", true)
+
+      // The flags form is the same as the address form.
+      let flags = try rcadm(
+        kube, ["check", "--kube-namespace", kube.namespace, "--kube-selector", kube.selector])
+      #expect(flags.status == 0, "\(flags)")
+    }
+  }
+}
