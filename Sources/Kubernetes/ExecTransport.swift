@@ -60,17 +60,22 @@ final class KubectlChild: Sendable {
     ChildRegistry.shared.add(pid)
   }
 
-  /// The exit, or nil if the child is still running after `within`.
+  /// The exit, or nil if the child is still running after `within` (or the caller is cancelled).
+  /// Not a task group: a group would wait for the child's end before returning, whatever the timeout.
   func exited(within: Duration) async -> ChildExit? {
-    await withTaskGroup(of: ChildExit?.self) { group in
-      group.addTask { await self.exit.value }
-      group.addTask {
-        try? await Task.sleep(for: within)
-        return nil
+    let exit = self.exit
+    let race = ExitRace()
+    return await withTaskCancellationHandler {
+      await withCheckedContinuation { continuation in
+        race.start(continuation)
+        Task { race.finish(await exit.value) }
+        Task {
+          try? await Task.sleep(for: within)
+          race.finish(nil)
+        }
       }
-      let first = await group.next()!
-      group.cancelAll()
-      return first
+    } onCancel: {
+      race.finish(nil)
     }
   }
 
@@ -84,12 +89,11 @@ final class KubectlChild: Sendable {
     ChildRegistry.shared.remove(pid)
   }
 
-  /// Starts `kubectl argv` with the given stdin/stdout descriptors (or stdout collected into lines
-  /// by `onStdoutLine`), stderr collected. Returns once the child exists.
+  /// Starts `kubectl argv` with stdout (and stdin, or none) on the given descriptors, which the
+  /// child takes over; stderr is collected. Returns once the child exists.
   static func spawn(
     _ kubectl: Kubectl, _ args: [String], label: String, stdin: SystemPackage.FileDescriptor?,
-    stdout: SystemPackage.FileDescriptor?,
-    onStdoutLine: (@Sendable (String) -> Void)? = nil
+    stdout: SystemPackage.FileDescriptor
   ) async throws -> KubectlChild {
     let started = AsyncStream<Result<pid_t, any Error>>.makeStream()
     let argv = Arguments(kubectl.scope + args)
@@ -102,19 +106,20 @@ final class KubectlChild: Sendable {
         }
       }
       do {
-        if let onStdoutLine {
+        guard let stdin else {
           let r = try await Subprocess.run(
-            exe, arguments: argv, input: .none, output: .sequence, error: .string(limit: 1 << 16)
+            exe, arguments: argv, input: .none,
+            output: .fileDescriptor(stdout, closeAfterSpawningProcess: true),
+            error: .string(limit: 1 << 16)
           ) { execution in
             started.continuation.yield(.success(execution.processIdentifier.value))
-            for try await line in execution.standardOutput.strings() { onStdoutLine(line) }
           }
           return ChildExit(status: status(r.terminationStatus), stderr: r.standardError)
         }
         let r = try await Subprocess.run(
           exe, arguments: argv,
-          input: .fileDescriptor(stdin!, closeAfterSpawningProcess: true),
-          output: .fileDescriptor(stdout!, closeAfterSpawningProcess: true), error: .string(limit: 1 << 16)
+          input: .fileDescriptor(stdin, closeAfterSpawningProcess: true),
+          output: .fileDescriptor(stdout, closeAfterSpawningProcess: true), error: .string(limit: 1 << 16)
         ) { execution in
           started.continuation.yield(.success(execution.processIdentifier.value))
         }
@@ -267,5 +272,29 @@ enum ExecTransport {
       return "kubectl exec ended (exit \(end.status))"
     }
     return Kubectl.explain(err, status: end.status, what: "exec")
+  }
+}
+
+/// The first of: the child's exit, the timeout, cancellation. Resumes its continuation once.
+final class ExitRace: Sendable {
+  private let state = Mutex<(continuation: CheckedContinuation<ChildExit?, Never>?, result: ChildExit??)>(
+    (nil, nil))
+
+  func start(_ continuation: CheckedContinuation<ChildExit?, Never>) {
+    let done = state.withLock { s -> ChildExit?? in
+      if s.result == nil { s.continuation = continuation }
+      return s.result
+    }
+    if let done { continuation.resume(returning: done) }
+  }
+
+  func finish(_ value: ChildExit?) {
+    let c = state.withLock { s -> CheckedContinuation<ChildExit?, Never>? in
+      guard s.result == nil else { return nil }
+      s.result = .some(value)
+      defer { s.continuation = nil }
+      return s.continuation
+    }
+    c?.resume(returning: value)
   }
 }

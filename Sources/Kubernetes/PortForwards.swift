@@ -1,4 +1,13 @@
+import NIOCore
+import NIOPosix
 import Synchronization
+import SystemPackage
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 
 /// One supervised `kubectl port-forward` per pod, shared by every connection to that pod and
 /// started again when it has died (kubectl port-forward is known to drop: kubectl#1169).
@@ -45,12 +54,32 @@ actor PortForwards {
   /// Starts the child and waits for its "Forwarding from 127.0.0.1:N -> P" line.
   static func start(_ pod: KubePod, kubectl: Kubectl, timeout: Duration) async throws -> Forward {
     let port = AsyncStream<Int>.makeStream()
-    let child = try await KubectlChild.spawn(
-      kubectl, ["port-forward", "pod/\(pod.name)", ":\(pod.port)", "--address", "127.0.0.1"],
-      label: "kubectl port-forward \(pod.name)", stdin: nil, stdout: nil,
-      onStdoutLine: { line in
-        if let n = parseForwardingLine(line) { port.continuation.yield(n) }
-      })
+    // kubectl's stdout is read through NIO line by line: the "Forwarding from" line comes at once,
+    // then "Handling connection" lines for as long as the child lives.
+    var fds: [Int32] = [0, 0]
+    guard ExecTransport.makePipe(&fds) else {
+      throw KubeError.failure("could not create a pipe for kubectl port-forward: errno \(errno)")
+    }
+    let child: KubectlChild
+    do {
+      child = try await KubectlChild.spawn(
+        kubectl, ["port-forward", "pod/\(pod.name)", ":\(pod.port)", "--address", "127.0.0.1"],
+        label: "kubectl port-forward \(pod.name)", stdin: nil,
+        stdout: SystemPackage.FileDescriptor(rawValue: fds[1]))
+    } catch {
+      close(fds[0])
+      throw error
+    }
+    _ = try? await NIOPipeBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+      .channelInitializer { channel in
+        channel.eventLoop.makeCompletedFuture {
+          try channel.pipeline.syncOperations.addHandler(
+            LineHandler { line in
+              if let n = parseForwardingLine(line) { port.continuation.yield(n) }
+            })
+        }
+      }
+      .takingOwnershipOfDescriptor(input: fds[0]).get()
     let found: Int? = await withTaskGroup(of: Int?.self) { group in
       group.addTask {
         var it = port.stream.makeAsyncIterator()
@@ -82,5 +111,31 @@ actor PortForwards {
     guard line.hasPrefix("Forwarding from 127.0.0.1:") else { return nil }
     let rest = line.dropFirst("Forwarding from 127.0.0.1:".count)
     return Int(rest.prefix { $0.isNumber })
+  }
+}
+
+/// Splits a byte stream into lines for a callback.
+final class LineHandler: ChannelInboundHandler, Sendable {
+  typealias InboundIn = ByteBuffer
+  private let pending = Mutex<[UInt8]>([])
+  private let onLine: @Sendable (String) -> Void
+
+  init(_ onLine: @escaping @Sendable (String) -> Void) { self.onLine = onLine }
+
+  func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+    var buffer = unwrapInboundIn(data)
+    let bytes = buffer.readBytes(length: buffer.readableBytes) ?? []
+    let lines = pending.withLock { p -> [String] in
+      p += bytes
+      var out: [String] = []
+      while let nl = p.firstIndex(of: UInt8(ascii: "\n")) {
+        out.append(String(decoding: p[..<nl], as: UTF8.self))
+        p.removeSubrange(...nl)
+      }
+      // A runaway line without newline is not kubectl's: keep memory bounded.
+      if p.count > 64 << 10 { p.removeAll() }
+      return out
+    }
+    for line in lines { onLine(line) }
   }
 }

@@ -87,10 +87,14 @@ import Testing
 
   @Test func explainsAPIServer() {
     let text = Kubectl.explain(
-      "The connection to the server localhost:8080 was refused - did you specify the right host or port?\n",
-      status: 1,
+      "Unable to connect to the server: dial tcp 127.0.0.1:6443: connect: connection refused\n", status: 1,
       what: "get pods")
     #expect(text.contains("cannot reach the Kubernetes API server"))
+    // No kubeconfig at all: kubectl falls back to localhost:8080.
+    let none = Kubectl.explain(
+      "The connection to the server localhost:8080 was refused - did you specify the right host or port?\n",
+      status: 1, what: "get pods")
+    #expect(none.contains("no cluster configured"))
   }
 
   @Test func execEnds() {
