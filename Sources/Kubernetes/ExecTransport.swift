@@ -95,6 +95,11 @@ final class KubectlChild: Sendable {
     _ kubectl: Kubectl, _ args: [String], label: String, stdin: SystemPackage.FileDescriptor?,
     stdout: SystemPackage.FileDescriptor
   ) async throws -> KubectlChild {
+    guard ChildRegistry.shared.count < ChildRegistry.limit else {
+      throw KubeError.failure(
+        "rcadm already runs \(ChildRegistry.limit) kubectl children (one per pod stream); "
+          + "narrow the selector or run rcadm where pod IPs are reachable (--kube-transport direct)")
+    }
     let started = AsyncStream<Result<pid_t, any Error>>.makeStream()
     let argv = Arguments(kubectl.scope + args)
     let exe = Executable.path(FilePath(kubectl.executable))
@@ -149,6 +154,9 @@ final class ChildRegistry: Sendable {
       for pid in ChildRegistry.shared.pids.withLock({ $0 }) { kill(pid, SIGTERM) }
     }
   }
+
+  /// Live kubectl children at most: each pod stream is one, and each costs the API server an upgrade.
+  static let limit = 256
 
   func add(_ pid: pid_t) { _ = pids.withLock { $0.insert(pid) } }
   func remove(_ pid: pid_t) { _ = pids.withLock { $0.remove(pid) } }
@@ -210,6 +218,9 @@ enum ExecTransport {
     let args = [
       "exec", "-i", pod.name, "-c", pod.container, "--", "sh", "-c", RelayScript.text, "sh", String(pod.port),
     ]
+    // At most 8 exec streams start at once: each start is an API-server round trip and an upgrade.
+    await StartGate.exec.enter()
+    defer { Task { await StartGate.exec.leave() } }
     let child: KubectlChild
     do {
       child = try await KubectlChild.spawn(
@@ -296,5 +307,30 @@ final class ExitRace: Sendable {
       return s.continuation
     }
     c?.resume(returning: value)
+  }
+}
+
+/// Lets a few starts run at once; the rest wait their turn (each start is bounded by the connect timeout).
+actor StartGate {
+  static let exec = StartGate(permits: 8)
+  private var free: Int
+  private var waiting: [CheckedContinuation<Void, Never>] = []
+
+  init(permits: Int) { free = permits }
+
+  func enter() async {
+    if free > 0 {
+      free -= 1
+      return
+    }
+    await withCheckedContinuation { waiting.append($0) }
+  }
+
+  func leave() {
+    if waiting.isEmpty {
+      free += 1
+    } else {
+      waiting.removeFirst().resume()
+    }
   }
 }

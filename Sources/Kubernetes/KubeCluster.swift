@@ -41,6 +41,8 @@ public struct PodDirectory: Sendable {
   public private(set) var podByNodeID: [String: String] = [:]
   /// Announced address → node id, from CLUSTER NODES (a node's own line wins over others' views).
   private var nodeIDByAddress: [NodeAddress: String] = [:]
+  /// How many nodes each pod's Redis knows: the best seed is a pod inside the cluster.
+  public private(set) var knownNodes: [String: Int] = [:]
   private var ownLineAddresses: Set<NodeAddress> = []
 
   public init(pods: [KubePod]) {
@@ -49,6 +51,7 @@ public struct PodDirectory: Sendable {
 
   public mutating func learn(pod: String, nodeID: String, clusterNodes: [ClusterNodeEntry]) {
     podByNodeID[nodeID] = pod
+    knownNodes[pod] = clusterNodes.count
     for e in clusterNodes {
       guard let a = e.address else { continue }
       if e.isMyself {
@@ -109,6 +112,14 @@ public final class KubeCluster: NodeConnector {
   }
 
   public var directory: PodDirectory { directoryState.withLock { $0 } }
+
+  /// Where to start reading the cluster: the usable pod whose Redis knows the most nodes (a fresh
+  /// pod not yet joined would show a one-node cluster), by name among equals.
+  public var seed: NodeAddress {
+    let known = directory.knownNodes
+    let best = usable.min { (-(known[$0.name] ?? 0), $0.name) < (-(known[$1.name] ?? 0), $1.name) }!
+    return clusterAddress(of: best)
+  }
 
   /// The in-cluster address of a pod: what MEET, REPLICATE and MIGRATE use.
   public func clusterAddress(of pod: KubePod) -> NodeAddress {

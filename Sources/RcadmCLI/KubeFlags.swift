@@ -112,8 +112,7 @@ func shutdownKubeClusters() async {
 func reach(_ words: [String], _ connection: ConnectionFlags) async throws -> Reach {
   if let target = try connection.kube.target(for: words.first) {
     let kube = try await openKube(target, connection)
-    let seed = kube.usable[0]
-    return Reach(connector: kube, seed: kube.clusterAddress(of: seed), kube: kube)
+    return Reach(connector: kube, seed: kube.seed, kube: kube)
   }
   let spec = try parseSeed(words)
   return Reach(connector: try connection.connector(for: spec), seed: spec.address, kube: nil)

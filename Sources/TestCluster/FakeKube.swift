@@ -142,6 +142,13 @@ public final class FakeKube: @unchecked Sendable {
   }
   private var notReady: Set<String> = []
 
+  /// Drops a pod from the pod list (deleted), leaving its redis-server running.
+  public func removePod(_ name: String) throws {
+    removed.insert(name)
+    try writeFiles()
+  }
+  private var removed: Set<String> = []
+
   public func stop() {
     for p in pods {
       p.server?.stop()
@@ -166,7 +173,7 @@ public final class FakeKube: @unchecked Sendable {
   func writeFiles() throws {
     let list: [String: Any] = [
       "apiVersion": "v1", "kind": "List", "metadata": ["resourceVersion": ""],
-      "items": pods.map(podJSON),
+      "items": pods.filter { !removed.contains($0.name) }.map(podJSON),
     ]
     try write(list, to: podsFile)
     let secretValue = Data((password ?? "").utf8).base64EncodedString()

@@ -177,4 +177,76 @@ import Testing
       #expect(flags.status == 0, "\(flags)")
     }
   }
+
+  /// add-node / del-node / rebalance / call / info / set-timeout through exec, with pods named by pod
+  /// name; replicas land on other Kubernetes nodes than their masters.
+  @Test func topologyByPodName() async throws {
+    try await withKube(firstHost: 70) { kube in
+      let exec = ["--kube-transport", "exec"]
+      let leaders = "k8s://\(kube.namespace)/role=leader,cluster=\(kube.cr)"
+      let created = try rcadm(kube, ["create", leaders, "--yes"] + exec)
+      #expect(created.status == 0, "\(created)")
+      // Followers 0 and 1 join as replicas; rcadm picks masters on other k8s nodes.
+      for i in 0..<2 {
+        let added = try rcadm(
+          kube,
+          ["add-node", "redis-cluster-follower-\(i)", kube.target, "--replica", "--yes", "--json"] + exec)
+        #expect(added.status == 0, "\(added)")
+      }
+      let nodeOf = Dictionary(uniqueKeysWithValues: kube.pods.map { ($0.ip, $0.node) })
+      let view = try rcadm(kube, ["check", kube.target, "--json"] + exec)
+      let nodes = try parseJSON(view.stdout)["nodes"] as? [[String: Any]] ?? []
+      let byID = Dictionary(
+        uniqueKeysWithValues: nodes.compactMap { n in (n["id"] as? String).map { ($0, n) } })
+      var replicas = 0
+      for n in nodes where n["role"] as? String == "replica" {
+        replicas += 1
+        let master = byID[n["master_id"] as? String ?? ""]
+        let host = { (node: [String: Any]?) in
+          (node?["address"] as? String)?.split(separator: ":").first.map(String.init)
+        }
+        #expect(
+          nodeOf[host(n) ?? ""] != nodeOf[host(master) ?? ""],
+          "replica \(n) and master \(String(describing: master))")
+      }
+      #expect(replicas == 2)
+      // Follower 2 joins as an empty master, and rebalance gives it slots.
+      let asMaster = try rcadm(kube, ["add-node", "redis-cluster-follower-2", kube.target, "--yes"] + exec)
+      #expect(asMaster.status == 0, "\(asMaster)")
+      let rebalanced = try rcadm(kube, ["rebalance", kube.target, "--use-empty-masters", "--yes"] + exec)
+      #expect(rebalanced.status == 0, "\(rebalanced)")
+      let info = try rcadm(kube, ["info", kube.target] + exec)
+      #expect(info.status == 0, "\(info)")
+      #expect(info.stdout.contains("4 masters"), "\(info.stdout)")
+      let timeout = try rcadm(kube, ["set-timeout", kube.target, "3000"] + exec)
+      #expect(timeout.status == 0, "\(timeout)")
+      let called = try rcadm(
+        kube, ["call", kube.target] + exec + ["--", "CONFIG", "GET", "cluster-node-timeout"])
+      #expect(called.stdout.components(separatedBy: "3000").count - 1 == 6, "\(called)")
+      let deleted = try rcadm(kube, ["del-node", kube.target, "redis-cluster-follower-1", "--yes"] + exec)
+      #expect(deleted.status == 0, "\(deleted)")
+      try expectHealthyByIndependentTools(kube.pods[0].ip + ":\(kube.port)", password: Self.password)
+    }
+  }
+
+  /// A stream that dies mid-operation is named; a node whose pod is gone shows as a ghost.
+  @Test func droppedStreamsAndGhosts() async throws {
+    try await withKube(firstHost: 80, password: nil) { kube in
+      let exec = ["--kube-transport", "exec"]
+      #expect(try rcadm(kube, ["create", kube.target, "--replicas", "1", "--yes"]).status == 0)
+      let dropped = try rcadm(
+        kube, ["call", kube.target] + exec + ["--", "DEBUG", "SLEEP", "3"],
+        env: ["RCADM_STUB_FAIL": "exec-drop=1"])
+      #expect(dropped.status != 0, "\(dropped)")
+      #expect(
+        dropped.stdout.contains("ended mid-operation") || dropped.stderr.contains("ended mid-operation"),
+        "\(dropped)")
+
+      // follower-2's pod is deleted: its redis keeps running, but no pod maps to its address.
+      try kube.removePod("redis-cluster-follower-2")
+      let ghost = try rcadm(kube, ["check", kube.target] + exec)
+      #expect(ghost.status == 1, "\(ghost)")
+      #expect(ghost.stdout.contains("ghost node"), "\(ghost)")
+    }
+  }
 }
