@@ -186,9 +186,9 @@ _rcadm() {
 
 _rcadm_check() {
     repeating_flags=()
-    non_repeating_flags=(--search-multiple-owners --strict --json --askpass --tls --insecure --version -h --help)
+    non_repeating_flags=(--search-multiple-owners --strict --json --askpass --tls --insecure --kube-allow-unready --version -h --help)
     repeating_options=()
-    non_repeating_options=(--replicas -a --pass --user --cacert --cacertdir --cert --key --sni --timeout)
+    non_repeating_options=(--replicas -a --pass --user --cacert --cacertdir --cert --key --sni --timeout --kube-selector --kube-namespace --kube-context --kube-container --kubectl --kube-transport --kube-secret)
     __rcadm_offer_flags_options -1
 
     # Offer option value completions
@@ -222,6 +222,28 @@ _rcadm_check() {
         return
         ;;
     '--timeout')
+        return
+        ;;
+    '--kube-selector')
+        return
+        ;;
+    '--kube-namespace')
+        return
+        ;;
+    '--kube-context')
+        return
+        ;;
+    '--kube-container')
+        return
+        ;;
+    '--kubectl')
+        return
+        ;;
+    '--kube-transport')
+        __rcadm_add_completions -W 'auto'$'\n''direct'$'\n''exec'$'\n''port-forward'
+        return
+        ;;
+    '--kube-secret')
         return
         ;;
     esac
@@ -237,9 +259,9 @@ _rcadm_check() {
 
 _rcadm_info() {
     repeating_flags=()
-    non_repeating_flags=(--json --askpass --tls --insecure --version -h --help)
+    non_repeating_flags=(--json --askpass --tls --insecure --kube-allow-unready --version -h --help)
     repeating_options=()
-    non_repeating_options=(-a --pass --user --cacert --cacertdir --cert --key --sni --timeout)
+    non_repeating_options=(-a --pass --user --cacert --cacertdir --cert --key --sni --timeout --kube-selector --kube-namespace --kube-context --kube-container --kubectl --kube-transport --kube-secret)
     __rcadm_offer_flags_options -1
 
     # Offer option value completions
@@ -270,6 +292,28 @@ _rcadm_info() {
         return
         ;;
     '--timeout')
+        return
+        ;;
+    '--kube-selector')
+        return
+        ;;
+    '--kube-namespace')
+        return
+        ;;
+    '--kube-context')
+        return
+        ;;
+    '--kube-container')
+        return
+        ;;
+    '--kubectl')
+        return
+        ;;
+    '--kube-transport')
+        __rcadm_add_completions -W 'auto'$'\n''direct'$'\n''exec'$'\n''port-forward'
+        return
+        ;;
+    '--kube-secret')
         return
         ;;
     esac
@@ -285,9 +329,9 @@ _rcadm_info() {
 
 _rcadm_call() {
     repeating_flags=()
-    non_repeating_flags=(--masters-only --replicas-only --json --askpass --tls --insecure --version -h --help)
+    non_repeating_flags=(--masters-only --replicas-only --json --askpass --tls --insecure --kube-allow-unready --version -h --help)
     repeating_options=()
-    non_repeating_options=(-a --pass --user --cacert --cacertdir --cert --key --sni --timeout)
+    non_repeating_options=(-a --pass --user --cacert --cacertdir --cert --key --sni --timeout --kube-selector --kube-namespace --kube-context --kube-container --kubectl --kube-transport --kube-secret)
     __rcadm_offer_flags_options -1
 
     # Offer option value completions
@@ -320,6 +364,28 @@ _rcadm_call() {
     '--timeout')
         return
         ;;
+    '--kube-selector')
+        return
+        ;;
+    '--kube-namespace')
+        return
+        ;;
+    '--kube-context')
+        return
+        ;;
+    '--kube-container')
+        return
+        ;;
+    '--kubectl')
+        return
+        ;;
+    '--kube-transport')
+        __rcadm_add_completions -W 'auto'$'\n''direct'$'\n''exec'$'\n''port-forward'
+        return
+        ;;
+    '--kube-secret')
+        return
+        ;;
     esac
 
     # Offer positional completions
@@ -333,9 +399,9 @@ _rcadm_call() {
 
 _rcadm_create() {
     repeating_flags=()
-    non_repeating_flags=(--no-wait -y --yes --dry-run --json --askpass --tls --insecure --version -h --help)
+    non_repeating_flags=(--no-wait -y --yes --dry-run --json --askpass --tls --insecure --kube-allow-unready --version -h --help)
     repeating_options=()
-    non_repeating_options=(--replicas -a --pass --user --cacert --cacertdir --cert --key --sni --timeout)
+    non_repeating_options=(--replicas -a --pass --user --cacert --cacertdir --cert --key --sni --timeout --kube-selector --kube-namespace --kube-context --kube-container --kubectl --kube-transport --kube-secret)
     __rcadm_offer_flags_options -1
 
     # Offer option value completions
@@ -371,6 +437,28 @@ _rcadm_create() {
     '--timeout')
         return
         ;;
+    '--kube-selector')
+        return
+        ;;
+    '--kube-namespace')
+        return
+        ;;
+    '--kube-context')
+        return
+        ;;
+    '--kube-container')
+        return
+        ;;
+    '--kubectl')
+        return
+        ;;
+    '--kube-transport')
+        __rcadm_add_completions -W 'auto'$'\n''direct'$'\n''exec'$'\n''port-forward'
+        return
+        ;;
+    '--kube-secret')
+        return
+        ;;
     esac
 
     # Offer positional completions
@@ -384,9 +472,9 @@ _rcadm_create() {
 
 _rcadm_add-node() {
     repeating_flags=()
-    non_repeating_flags=(--replica -y --yes --dry-run --json --askpass --tls --insecure --version -h --help)
+    non_repeating_flags=(--replica -y --yes --dry-run --json --askpass --tls --insecure --kube-allow-unready --version -h --help)
     repeating_options=()
-    non_repeating_options=(--master -a --pass --user --cacert --cacertdir --cert --key --sni --timeout)
+    non_repeating_options=(--master -a --pass --user --cacert --cacertdir --cert --key --sni --timeout --kube-selector --kube-namespace --kube-context --kube-container --kubectl --kube-transport --kube-secret)
     __rcadm_offer_flags_options 2
 
     # Offer option value completions
@@ -422,6 +510,28 @@ _rcadm_add-node() {
     '--timeout')
         return
         ;;
+    '--kube-selector')
+        return
+        ;;
+    '--kube-namespace')
+        return
+        ;;
+    '--kube-context')
+        return
+        ;;
+    '--kube-container')
+        return
+        ;;
+    '--kubectl')
+        return
+        ;;
+    '--kube-transport')
+        __rcadm_add_completions -W 'auto'$'\n''direct'$'\n''exec'$'\n''port-forward'
+        return
+        ;;
+    '--kube-secret')
+        return
+        ;;
     esac
 
     # Offer positional completions
@@ -439,9 +549,9 @@ _rcadm_add-node() {
 
 _rcadm_del-node() {
     repeating_flags=()
-    non_repeating_flags=(-y --yes --dry-run --json --askpass --tls --insecure --version -h --help)
+    non_repeating_flags=(-y --yes --dry-run --json --askpass --tls --insecure --kube-allow-unready --version -h --help)
     repeating_options=()
-    non_repeating_options=(-a --pass --user --cacert --cacertdir --cert --key --sni --timeout)
+    non_repeating_options=(-a --pass --user --cacert --cacertdir --cert --key --sni --timeout --kube-selector --kube-namespace --kube-context --kube-container --kubectl --kube-transport --kube-secret)
     __rcadm_offer_flags_options 2
 
     # Offer option value completions
@@ -474,6 +584,28 @@ _rcadm_del-node() {
     '--timeout')
         return
         ;;
+    '--kube-selector')
+        return
+        ;;
+    '--kube-namespace')
+        return
+        ;;
+    '--kube-context')
+        return
+        ;;
+    '--kube-container')
+        return
+        ;;
+    '--kubectl')
+        return
+        ;;
+    '--kube-transport')
+        __rcadm_add_completions -W 'auto'$'\n''direct'$'\n''exec'$'\n''port-forward'
+        return
+        ;;
+    '--kube-secret')
+        return
+        ;;
     esac
 
     # Offer positional completions
@@ -487,9 +619,9 @@ _rcadm_del-node() {
 
 _rcadm_failover() {
     repeating_flags=()
-    non_repeating_flags=(--force --takeover -y --yes --dry-run --json --askpass --tls --insecure --version -h --help)
+    non_repeating_flags=(--force --takeover -y --yes --dry-run --json --askpass --tls --insecure --kube-allow-unready --version -h --help)
     repeating_options=()
-    non_repeating_options=(--master --replica -a --pass --user --cacert --cacertdir --cert --key --sni --timeout)
+    non_repeating_options=(--master --replica -a --pass --user --cacert --cacertdir --cert --key --sni --timeout --kube-selector --kube-namespace --kube-context --kube-container --kubectl --kube-transport --kube-secret)
     __rcadm_offer_flags_options 1
 
     # Offer option value completions
@@ -528,6 +660,28 @@ _rcadm_failover() {
     '--timeout')
         return
         ;;
+    '--kube-selector')
+        return
+        ;;
+    '--kube-namespace')
+        return
+        ;;
+    '--kube-context')
+        return
+        ;;
+    '--kube-container')
+        return
+        ;;
+    '--kubectl')
+        return
+        ;;
+    '--kube-transport')
+        __rcadm_add_completions -W 'auto'$'\n''direct'$'\n''exec'$'\n''port-forward'
+        return
+        ;;
+    '--kube-secret')
+        return
+        ;;
     esac
 
     # Offer positional completions
@@ -541,9 +695,9 @@ _rcadm_failover() {
 
 _rcadm_set-timeout() {
     repeating_flags=()
-    non_repeating_flags=(--json --askpass --tls --insecure --version -h --help)
+    non_repeating_flags=(--json --askpass --tls --insecure --kube-allow-unready --version -h --help)
     repeating_options=()
-    non_repeating_options=(-a --pass --user --cacert --cacertdir --cert --key --sni --timeout)
+    non_repeating_options=(-a --pass --user --cacert --cacertdir --cert --key --sni --timeout --kube-selector --kube-namespace --kube-context --kube-container --kubectl --kube-transport --kube-secret)
     __rcadm_offer_flags_options 2
 
     # Offer option value completions
@@ -576,6 +730,28 @@ _rcadm_set-timeout() {
     '--timeout')
         return
         ;;
+    '--kube-selector')
+        return
+        ;;
+    '--kube-namespace')
+        return
+        ;;
+    '--kube-context')
+        return
+        ;;
+    '--kube-container')
+        return
+        ;;
+    '--kubectl')
+        return
+        ;;
+    '--kube-transport')
+        __rcadm_add_completions -W 'auto'$'\n''direct'$'\n''exec'$'\n''port-forward'
+        return
+        ;;
+    '--kube-secret')
+        return
+        ;;
     esac
 
     # Offer positional completions
@@ -589,9 +765,9 @@ _rcadm_set-timeout() {
 
 _rcadm_reshard() {
     repeating_flags=()
-    non_repeating_flags=(--replace -y --yes --dry-run --json --askpass --tls --insecure --version -h --help)
+    non_repeating_flags=(--replace -y --yes --dry-run --json --askpass --tls --insecure --kube-allow-unready --version -h --help)
     repeating_options=()
-    non_repeating_options=(--from --to --slots --pipeline --migrate-timeout -a --pass --user --cacert --cacertdir --cert --key --sni --timeout)
+    non_repeating_options=(--from --to --slots --pipeline --migrate-timeout -a --pass --user --cacert --cacertdir --cert --key --sni --timeout --kube-selector --kube-namespace --kube-context --kube-container --kubectl --kube-transport --kube-secret)
     __rcadm_offer_flags_options 1
 
     # Offer option value completions
@@ -639,6 +815,28 @@ _rcadm_reshard() {
     '--timeout')
         return
         ;;
+    '--kube-selector')
+        return
+        ;;
+    '--kube-namespace')
+        return
+        ;;
+    '--kube-context')
+        return
+        ;;
+    '--kube-container')
+        return
+        ;;
+    '--kubectl')
+        return
+        ;;
+    '--kube-transport')
+        __rcadm_add_completions -W 'auto'$'\n''direct'$'\n''exec'$'\n''port-forward'
+        return
+        ;;
+    '--kube-secret')
+        return
+        ;;
     esac
 
     # Offer positional completions
@@ -652,9 +850,9 @@ _rcadm_reshard() {
 
 _rcadm_rebalance() {
     repeating_flags=()
-    non_repeating_flags=(--use-empty-masters --simulate --replace -y --yes --dry-run --json --askpass --tls --insecure --version -h --help)
+    non_repeating_flags=(--use-empty-masters --simulate --replace -y --yes --dry-run --json --askpass --tls --insecure --kube-allow-unready --version -h --help)
     repeating_options=(--weight)
-    non_repeating_options=(--threshold --pipeline --migrate-timeout -a --pass --user --cacert --cacertdir --cert --key --sni --timeout)
+    non_repeating_options=(--threshold --pipeline --migrate-timeout -a --pass --user --cacert --cacertdir --cert --key --sni --timeout --kube-selector --kube-namespace --kube-context --kube-container --kubectl --kube-transport --kube-secret)
     __rcadm_offer_flags_options 1
 
     # Offer option value completions
@@ -699,6 +897,28 @@ _rcadm_rebalance() {
     '--timeout')
         return
         ;;
+    '--kube-selector')
+        return
+        ;;
+    '--kube-namespace')
+        return
+        ;;
+    '--kube-context')
+        return
+        ;;
+    '--kube-container')
+        return
+        ;;
+    '--kubectl')
+        return
+        ;;
+    '--kube-transport')
+        __rcadm_add_completions -W 'auto'$'\n''direct'$'\n''exec'$'\n''port-forward'
+        return
+        ;;
+    '--kube-secret')
+        return
+        ;;
     esac
 
     # Offer positional completions
@@ -712,9 +932,9 @@ _rcadm_rebalance() {
 
 _rcadm_fix() {
     repeating_flags=()
-    non_repeating_flags=(--search-multiple-owners --fix-with-unreachable-masters --replace -y --yes --dry-run --json --askpass --tls --insecure --version -h --help)
+    non_repeating_flags=(--search-multiple-owners --remeet --fix-with-unreachable-masters --replace -y --yes --dry-run --json --askpass --tls --insecure --kube-allow-unready --version -h --help)
     repeating_options=()
-    non_repeating_options=(--pipeline --migrate-timeout -a --pass --user --cacert --cacertdir --cert --key --sni --timeout)
+    non_repeating_options=(--pipeline --migrate-timeout -a --pass --user --cacert --cacertdir --cert --key --sni --timeout --kube-selector --kube-namespace --kube-context --kube-container --kubectl --kube-transport --kube-secret)
     __rcadm_offer_flags_options 1
 
     # Offer option value completions
@@ -753,6 +973,28 @@ _rcadm_fix() {
     '--timeout')
         return
         ;;
+    '--kube-selector')
+        return
+        ;;
+    '--kube-namespace')
+        return
+        ;;
+    '--kube-context')
+        return
+        ;;
+    '--kube-container')
+        return
+        ;;
+    '--kubectl')
+        return
+        ;;
+    '--kube-transport')
+        __rcadm_add_completions -W 'auto'$'\n''direct'$'\n''exec'$'\n''port-forward'
+        return
+        ;;
+    '--kube-secret')
+        return
+        ;;
     esac
 
     # Offer positional completions
@@ -766,9 +1008,9 @@ _rcadm_fix() {
 
 _rcadm_repl() {
     repeating_flags=()
-    non_repeating_flags=(--raw --yes --json --askpass --tls --insecure --version --help)
+    non_repeating_flags=(--raw --yes --json --askpass --tls --insecure --kube-allow-unready --version --help)
     repeating_options=()
-    non_repeating_options=(-h -p -a --pass --user --cacert --cacertdir --cert --key --sni --timeout)
+    non_repeating_options=(-h -p -a --pass --user --cacert --cacertdir --cert --key --sni --timeout --kube-selector --kube-namespace --kube-context --kube-container --kubectl --kube-transport --kube-secret)
     __rcadm_offer_flags_options 1
 
     # Offer option value completions
@@ -807,6 +1049,28 @@ _rcadm_repl() {
     '--timeout')
         return
         ;;
+    '--kube-selector')
+        return
+        ;;
+    '--kube-namespace')
+        return
+        ;;
+    '--kube-context')
+        return
+        ;;
+    '--kube-container')
+        return
+        ;;
+    '--kubectl')
+        return
+        ;;
+    '--kube-transport')
+        __rcadm_add_completions -W 'auto'$'\n''direct'$'\n''exec'$'\n''port-forward'
+        return
+        ;;
+    '--kube-secret')
+        return
+        ;;
     esac
 
     # Offer positional completions
@@ -820,9 +1084,9 @@ _rcadm_repl() {
 
 _rcadm_exec() {
     repeating_flags=()
-    non_repeating_flags=(--raw --json --askpass --tls --insecure --version -h --help)
+    non_repeating_flags=(--raw --json --askpass --tls --insecure --kube-allow-unready --version -h --help)
     repeating_options=()
-    non_repeating_options=(-a --pass --user --cacert --cacertdir --cert --key --sni --timeout)
+    non_repeating_options=(-a --pass --user --cacert --cacertdir --cert --key --sni --timeout --kube-selector --kube-namespace --kube-context --kube-container --kubectl --kube-transport --kube-secret)
     __rcadm_offer_flags_options -1
 
     # Offer option value completions
@@ -853,6 +1117,28 @@ _rcadm_exec() {
         return
         ;;
     '--timeout')
+        return
+        ;;
+    '--kube-selector')
+        return
+        ;;
+    '--kube-namespace')
+        return
+        ;;
+    '--kube-context')
+        return
+        ;;
+    '--kube-container')
+        return
+        ;;
+    '--kubectl')
+        return
+        ;;
+    '--kube-transport')
+        __rcadm_add_completions -W 'auto'$'\n''direct'$'\n''exec'$'\n''port-forward'
+        return
+        ;;
+    '--kube-secret')
         return
         ;;
     esac

@@ -23,10 +23,7 @@ struct KubeFlags: ParsableArguments {
     name: .customLong("kubectl"), help: "kubectl to run (default: RCADM_KUBECTL, else kubectl on PATH).")
   var kubectlPath: String?
 
-  @Option(
-    help:
-      "How to reach pods: auto (direct if a pod IP answers, else exec, else port-forward), direct, exec, port-forward."
-  )
+  @Option(help: "How to reach pods (auto: direct if a pod IP answers, else exec, else port-forward).")
   var kubeTransport: KubeTransportKind = .auto
 
   @Option(help: "Read the password from this Secret key (NAME/KEY); it never appears on any argv.")
