@@ -174,11 +174,26 @@ public final class KubeCluster: NodeConnector {
     let forwards = PortForwards(kubectl: kubectl, timeout: wait)
     let first = usable[0]
     var transport = settings.transport
+    // The exec relay carries plaintext RESP from inside the pod; TLS there is not supported.
+    if options.tls != nil && transport == .exec {
+      throw KubeError.usage(
+        "TLS through kubectl exec is not supported; use --kube-transport port-forward or direct (TLS end to end)")
+    }
     var failures: [String] = []
     var probeSession: (any NodeSession)?
     if transport == .auto {
       if await directAnswers(first, within: min(options.connectTimeout, .seconds(1))) {
         transport = .direct
+      } else if options.tls != nil {
+        failures.append("direct: pod IP \(first.ip ?? "?"):\(first.port) did not answer; exec: no TLS over exec")
+        do {
+          _ = try await forwards.localPort(for: first)
+          transport = .portForward
+        } catch {
+          throw KubeError.usage(
+            "rcadm cannot reach pod \(first.name) by any transport: " + failures.joined(separator: "; ")
+              + "; port-forward: \(error)")
+        }
       } else {
         failures.append("direct: pod IP \(first.ip ?? "?"):\(first.port) did not answer")
         do {

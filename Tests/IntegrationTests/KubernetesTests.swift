@@ -165,6 +165,10 @@ import Testing
       #expect(noRelay.status != 0)
       #expect(noRelay.stderr.contains("--kube-transport port-forward"), "\(noRelay)")
 
+      let tlsOverExec = try rcadm(kube, ["check", kube.target, "--kube-transport", "exec", "--tls", "--insecure"])
+      #expect(tlsOverExec.status == 2)
+      #expect(tlsOverExec.stderr.contains("TLS through kubectl exec is not supported"), "\(tlsOverExec)")
+
       // A pod that is not Ready is named, and the rest still works (its node shows as unreachable).
       try kube.setReady("redis-cluster-follower-2", false)
       let partial = try rcadm(kube, ["check", kube.target, "--kube-selector", kube.selector])
