@@ -14,6 +14,8 @@ public struct KubeSettings: Sendable {
   public var secret: SecretKeyRef?
   /// Use pods that are running but not Ready (Bitnami pods turn Ready only once the cluster is ok).
   public var allowUnready: Bool
+  /// Read the nodes' zones too (one more kubectl call): only placement (create, add-node, failover) needs them.
+  public var wantZones = false
 
   public init(
     target: KubeTarget, container: String? = nil, kubectlPath: String? = nil,
@@ -142,7 +144,7 @@ public final class KubeCluster: NodeConnector {
     let kubectl = try Kubectl(
       path: settings.kubectlPath, context: target.context, namespace: target.namespace)
     let wait = max(baseOptions.connectTimeout, .seconds(10))
-    async let zoneLookup = kubectl.zones(timeout: wait)
+    async let zoneLookup = settings.wantZones ? kubectl.zones(timeout: wait) : [:]
     var pods = try await kubectl.pods(selector: target.selector, container: settings.container, timeout: wait)
     let zones = await zoneLookup
     for i in pods.indices { pods[i].zone = pods[i].nodeName.flatMap { zones[$0] } }
@@ -177,7 +179,8 @@ public final class KubeCluster: NodeConnector {
     // The exec relay carries plaintext RESP from inside the pod; TLS there is not supported.
     if options.tls != nil && transport == .exec {
       throw KubeError.usage(
-        "TLS through kubectl exec is not supported; use --kube-transport port-forward or direct (TLS end to end)")
+        "TLS through kubectl exec is not supported; use --kube-transport port-forward or direct (TLS end to end)"
+      )
     }
     var failures: [String] = []
     var probeSession: (any NodeSession)?
@@ -185,7 +188,8 @@ public final class KubeCluster: NodeConnector {
       if await directAnswers(first, within: min(options.connectTimeout, .seconds(1))) {
         transport = .direct
       } else if options.tls != nil {
-        failures.append("direct: pod IP \(first.ip ?? "?"):\(first.port) did not answer; exec: no TLS over exec")
+        failures.append(
+          "direct: pod IP \(first.ip ?? "?"):\(first.port) did not answer; exec: no TLS over exec")
         do {
           _ = try await forwards.localPort(for: first)
           transport = .portForward

@@ -106,9 +106,9 @@ func shutdownKubeClusters() async {
 }
 
 /// Resolves the words naming a command's nodes: a k8s:// target (or --kube-selector), else a seed.
-func reach(_ words: [String], _ connection: ConnectionFlags) async throws -> Reach {
+func reach(_ words: [String], _ connection: ConnectionFlags, placement: Bool = false) async throws -> Reach {
   if let target = try connection.kube.target(for: words.first) {
-    let kube = try await openKube(target, connection)
+    let kube = try await openKube(target, connection, placement: placement)
     return Reach(connector: kube, seed: kube.seed, kube: kube)
   }
   let spec = try parseSeed(words)
@@ -116,12 +116,15 @@ func reach(_ words: [String], _ connection: ConnectionFlags) async throws -> Rea
 }
 
 /// Discovers the pods of `target`; failures are usage errors (exit 2): nothing was changed.
-func openKube(_ target: KubeTarget, _ connection: ConnectionFlags) async throws -> KubeCluster {
+/// `placement`: the command places nodes by failure domain, so zones are read too.
+func openKube(_ target: KubeTarget, _ connection: ConnectionFlags, placement: Bool = false) async throws
+  -> KubeCluster
+{
   let kube: KubeCluster
+  var settings = try connection.kube.settings(target)
+  settings.wantZones = placement
   do {
-    kube = try await KubeCluster.open(
-      try connection.kube.settings(target), options: try connection.options()
-    ) { Terminal.error($0) }
+    kube = try await KubeCluster.open(settings, options: try connection.options()) { Terminal.error($0) }
   } catch let e as KubeError {
     throw RcadmError.usage(e.description)
   } catch let e as ConnectionError {

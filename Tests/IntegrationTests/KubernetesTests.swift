@@ -53,6 +53,8 @@ import Testing
       let masters = plan?["masters"] as? [[String: Any]] ?? []
       #expect(masters.count == 3)
       for m in masters {
+        // The failure domain is the pod's zone and Kubernetes node (from kubectl get nodes).
+        #expect((m["host"] as? String)?.hasPrefix("zone-") == true, "\(m)")
         for r in m["replicas"] as? [[String: Any]] ?? [] {
           #expect((r["host"] as? String) != (m["host"] as? String), "\(m)")
         }
@@ -165,7 +167,8 @@ import Testing
       #expect(noRelay.status != 0)
       #expect(noRelay.stderr.contains("--kube-transport port-forward"), "\(noRelay)")
 
-      let tlsOverExec = try rcadm(kube, ["check", kube.target, "--kube-transport", "exec", "--tls", "--insecure"])
+      let tlsOverExec = try rcadm(
+        kube, ["check", kube.target, "--kube-transport", "exec", "--tls", "--insecure"])
       #expect(tlsOverExec.status == 2)
       #expect(tlsOverExec.stderr.contains("TLS through kubectl exec is not supported"), "\(tlsOverExec)")
 
