@@ -324,6 +324,21 @@ public final class KubeCluster: NodeConnector {
     }
   }
 
+  /// A warning when the pods belong to an OT-CONTAINER-KIT RedisCluster whose operator is not
+  /// paused: it runs fix, rebalance and MEET on its own and would fight a change made now.
+  public func operatorWarning() async -> String? {
+    guard let pod = usable.first, pod.labels["redis_setup_type"] == "cluster", let cr = pod.labels["cluster"]
+    else { return nil }
+    guard let out = try? await kubectl.run(["get", "rediscluster", cr, "-o", "json"], timeout: .seconds(10)),
+      out.status == 0, let json = try? JSONValue.parse(out.stdout)
+    else { return nil }
+    let key = "rediscluster.opstreelabs.in/skip-reconcile"
+    if json.path("metadata", "annotations", key)?.string == "true" { return nil }
+    return
+      "RedisCluster \(cr) is managed by the redis-operator, which repairs and rebalances on its own; pause it "
+      + "first: kubectl -n \(target.namespace) annotate rediscluster \(cr) \(key)=true (remove it afterwards)"
+  }
+
   /// Closes idle sessions and stops every kubectl child.
   public func shutdown() async {
     let idle = warm.withLock { w -> [any NodeSession] in

@@ -34,7 +34,7 @@ struct AddNodeCommand: AsyncParsableCommand {
   @OptionGroup var connection: ConnectionFlags
 
   func run() async throws {
-    let reach = try await reach([existing], connection, placement: true)
+    let reach = try await reach([existing], connection, placement: true, mutating: true)
     // In Kubernetes mode the new node is a pod of the same target, by name or in-cluster address.
     let newSpec = try parseSeed([reach.nodeName(newNode)])
     let connector = reach.connector

@@ -48,7 +48,7 @@ struct Create: AsyncParsableCommand {
         throw RcadmError.usage(
           "give one k8s:// address for create (it selects all the pods), not \(addresses.count)")
       }
-      let kube = try await openKube(target, connection, placement: true)
+      let kube = try await openKube(target, connection, placement: true, mutating: true)
       nodes = kube.usable.map(kube.clusterAddress(of:))
       reach = Reach(connector: kube, seed: nodes[0], kube: kube)
     } else {

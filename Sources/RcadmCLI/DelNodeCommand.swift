@@ -24,7 +24,7 @@ struct DelNodeCommand: AsyncParsableCommand {
   @OptionGroup var connection: ConnectionFlags
 
   func run() async throws {
-    let reach = try await reach([address], connection)
+    let reach = try await reach([address], connection, mutating: true)
     let seed = reach.seed
     let cluster = try await loadCluster(reach)
     let plan: DeleteNodePlan

@@ -42,7 +42,7 @@ struct FailoverCommand: AsyncParsableCommand {
   }
 
   func run() async throws {
-    let reach = try await reach([address], connection, placement: true)
+    let reach = try await reach([address], connection, placement: true, mutating: true)
     let cluster = try await loadCluster(reach)
     let mode: FailoverMode = takeover ? .takeover : force ? .force : .coordinated
     let plan: FailoverPlan

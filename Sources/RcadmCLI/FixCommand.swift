@@ -37,7 +37,7 @@ struct FixCommand: AsyncParsableCommand {
   @OptionGroup var connection: ConnectionFlags
 
   func run() async throws {
-    let reach = try await reach([address], connection)
+    let reach = try await reach([address], connection, mutating: true)
     if remeet { return try await runRemeet(reach) }
     let cluster = try await loadCluster(reach)
     let repairs: [SlotRepair]

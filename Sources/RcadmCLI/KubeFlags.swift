@@ -106,9 +106,12 @@ func shutdownKubeClusters() async {
 }
 
 /// Resolves the words naming a command's nodes: a k8s:// target (or --kube-selector), else a seed.
-func reach(_ words: [String], _ connection: ConnectionFlags, placement: Bool = false) async throws -> Reach {
+/// `mutating`: the command changes the cluster, so an operator that is not paused is warned about.
+func reach(
+  _ words: [String], _ connection: ConnectionFlags, placement: Bool = false, mutating: Bool = false
+) async throws -> Reach {
   if let target = try connection.kube.target(for: words.first) {
-    let kube = try await openKube(target, connection, placement: placement)
+    let kube = try await openKube(target, connection, placement: placement, mutating: mutating)
     return Reach(connector: kube, seed: kube.seed, kube: kube)
   }
   let spec = try parseSeed(words)
@@ -117,9 +120,9 @@ func reach(_ words: [String], _ connection: ConnectionFlags, placement: Bool = f
 
 /// Discovers the pods of `target`; failures are usage errors (exit 2): nothing was changed.
 /// `placement`: the command places nodes by failure domain, so zones are read too.
-func openKube(_ target: KubeTarget, _ connection: ConnectionFlags, placement: Bool = false) async throws
-  -> KubeCluster
-{
+func openKube(
+  _ target: KubeTarget, _ connection: ConnectionFlags, placement: Bool = false, mutating: Bool = false
+) async throws -> KubeCluster {
   let kube: KubeCluster
   var settings = try connection.kube.settings(target)
   settings.wantZones = placement
@@ -131,5 +134,8 @@ func openKube(_ target: KubeTarget, _ connection: ConnectionFlags, placement: Bo
     throw RcadmError.usage(e.description)
   }
   openKubeClusters.withLock { $0.append(kube) }
+  if mutating, let warning = await kube.operatorWarning() {
+    Terminal.error(Terminal.warn("[WARN] ") + warning)
+  }
   return kube
 }

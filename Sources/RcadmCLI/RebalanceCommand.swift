@@ -43,7 +43,7 @@ struct RebalanceCommand: AsyncParsableCommand {
   }
 
   func run() async throws {
-    let reach = try await reach([address], connection)
+    let reach = try await reach([address], connection, mutating: true)
     let cluster = try await loadHealthyCluster(
       reach.seed, connector: reach.connector, timeout: connection.waitBound(default: .seconds(30)))
     let plan: RebalancePlan

@@ -42,7 +42,7 @@ struct ReshardCommand: AsyncParsableCommand {
       to, flag: "--to", question: "Which master receives the slots (id or address)?")
     let fromNames = try askIfMissing(
       from, flag: "--from", question: "Which masters give slots (ids or addresses, comma-separated, or all)?")
-    let reach = try await reach([address], connection)
+    let reach = try await reach([address], connection, mutating: true)
     let cluster = try await loadHealthyCluster(
       reach.seed, connector: reach.connector, timeout: connection.waitBound(default: .seconds(30)))
     let moves: [SlotMove]

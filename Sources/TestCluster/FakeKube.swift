@@ -33,6 +33,25 @@ public final class FakeKube: @unchecked Sendable {
 
   /// Environment for rcadm runs: the stub kubectl and its files.
   public var env: [String: String] {
+    var env = baseEnv
+    if hasOperator { env["RCADM_STUB_CRS"] = root + "/crs.json" }
+    return env
+  }
+  private var hasOperator = false
+
+  /// Installs the OT RedisCluster object for the pods, paused (skip-reconcile) or not.
+  public func setOperator(paused: Bool) throws {
+    var metadata: [String: Any] = ["name": cr, "namespace": namespace]
+    if paused { metadata["annotations"] = ["rediscluster.opstreelabs.in/skip-reconcile": "true"] }
+    let object: [String: Any] = [
+      "apiVersion": "redis.redis.opstreelabs.in/v1beta2", "kind": "RedisCluster", "metadata": metadata,
+      "spec": ["clusterSize": 3],
+    ]
+    try write(["apiVersion": "v1", "kind": "List", "items": [object]], to: root + "/crs.json")
+    hasOperator = true
+  }
+
+  private var baseEnv: [String: String] {
     [
       "RCADM_KUBECTL": stubKubectl, "RCADM_STUB_PODS": podsFile, "RCADM_STUB_SECRETS": secretsFile,
       "RCADM_STUB_LOG": logFile, "RCADM_STUB_NODES": root + "/nodes.json",

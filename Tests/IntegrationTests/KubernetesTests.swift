@@ -178,6 +178,14 @@ import Testing
       #expect(partial.stderr.contains("redis-cluster-follower-2 is not ready"), "\(partial)")
       try kube.setReady("redis-cluster-follower-2", true)
 
+      // An OT operator that is not paused would fight a change: changing commands warn.
+      try kube.setOperator(paused: false)
+      let managed = try rcadm(kube, ["rebalance", kube.target, "--dry-run"])
+      #expect(managed.stderr.contains("skip-reconcile=true"), "\(managed)")
+      try kube.setOperator(paused: true)
+      let paused = try rcadm(kube, ["rebalance", kube.target, "--dry-run"])
+      #expect(!paused.stderr.contains("skip-reconcile"), "\(paused)")
+
       // The flags form is the same as the address form.
       let flags = try rcadm(
         kube, ["check", "--kube-namespace", kube.namespace, "--kube-selector", kube.selector])
