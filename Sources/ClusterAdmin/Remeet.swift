@@ -33,13 +33,39 @@ public enum Remeet {
     public var busPort: Int
   }
 
-  /// Every (A, B) where A has B at a stale address, as failed, or without a link. Pure.
-  public static func plan(_ nodes: [RemeetNode]) -> [Meet] {
+  /// Every (A, B) where A knows B's id but at a stale address, as failed, or without a link. A node
+  /// never meets one it does not already know by id: that would merge clusters or bring back a node
+  /// that was removed. Throws when the nodes are not one cluster (two ids alike, or separate groups).
+  public static func plan(_ nodes: [RemeetNode]) throws(ValidationProblems) -> [Meet] {
+    let ids = Dictionary(grouping: nodes, by: \.id)
+    let twice = ids.filter { $0.value.count > 1 }.keys.sorted()
+    if !twice.isEmpty {
+      throw ValidationProblems(twice.map { "node id \($0.prefix(8)) answers at several addresses" })
+    }
+    // Nodes linked by knowing each other's ids must form one group.
+    var group = Dictionary(uniqueKeysWithValues: nodes.map { ($0.id, $0.id) })
+    func root(_ id: String) -> String {
+      var r = id
+      while let p = group[r], p != r { r = p }
+      return r
+    }
+    for a in nodes {
+      for e in a.view where e.id != a.id && ids[e.id] != nil { group[root(e.id)] = root(a.id) }
+    }
+    let groups = Dictionary(grouping: nodes, by: { root($0.id) })
+    if groups.count > 1 {
+      let described = groups.values.map { g in g.map(\.current.description).sorted().joined(separator: ", ") }
+        .sorted()
+      throw ValidationProblems([
+        "the nodes form \(groups.count) separate clusters (\(described.map { "[\($0)]" }.joined(separator: " ")));"
+          + " narrow the selector to one cluster"
+      ])
+    }
     var meets: [Meet] = []
     for a in nodes {
       let seen = Dictionary(a.view.map { ($0.id, $0) }, uniquingKeysWith: { x, _ in x })
       for b in nodes where b.id != a.id {
-        if let e = seen[b.id], isHealthy(e, at: b.current) { continue }
+        guard let e = seen[b.id], !isHealthy(e, at: b.current) else { continue }
         meets.append(Meet(from: a.id, to: b.id, address: b.current, busPort: b.busPort))
       }
     }

@@ -32,12 +32,23 @@ enum RelayScript {
         printf '*1\r\n$4\r\nPING\r\n'
       fi
     }
-    if command -v nc >/dev/null 2>&1; then { pre; cat; } | nc "$addr" "$port"; exit $?; fi
-    if command -v bash >/dev/null 2>&1; then
-      { pre; cat; } | bash -c 'exec 3<>"/dev/tcp/$1/$0" || exit 111; cat <&3 & cat >&3; wait' "$port" "$addr"
-      exit $?
+    # Only the process reading from Redis may hold kubectl's stdout: when Redis closes (QUIT, idle
+    # timeout, CLIENT KILL) kubectl then sees end of file at once. A background list reads
+    # /dev/null unless told otherwise, hence stdin kept as fd 4.
+    exec 3>&1 4<&0 >/dev/null </dev/null
+    if command -v nc >/dev/null 2>&1; then
+      { exec 3>&-; pre; cat <&4; } | nc "$addr" "$port" >&3 3>&- 4<&- &
+    elif command -v bash >/dev/null 2>&1; then
+      { exec 3>&-; pre; cat <&4; } | bash -c '
+        exec 5<>"/dev/tcp/$1/$0" 6<&0 || exit 111
+        cat <&5 & r=$!
+        { cat <&6 >&5; sleep 1; kill $r 2>/dev/null; } >/dev/null & w=$!
+        wait $r; kill $w 2>/dev/null; exit 0' "$port" "$addr" >&3 3>&- 4<&- &
+    else
+      echo "rcadm-relay: no nc or bash in container" >&2; exit 127
     fi
-    echo "rcadm-relay: no nc or bash in container" >&2; exit 127
+    exec 3>&- 4<&-
+    wait $!
     """#
 }
 
@@ -57,8 +68,10 @@ final class KubectlChild: Sendable {
     self.pid = pid
     self.label = label
     self.exit = exit
-    ChildRegistry.shared.add(pid)
   }
+
+  /// True once the child was reaped.
+  var hasExited: Bool { !ChildRegistry.shared.contains(pid) }
 
   /// The exit, or nil if the child is still running after `within` (or the caller is cancelled).
   /// Not a task group: a group would wait for the child's end before returning, whatever the timeout.
@@ -80,29 +93,29 @@ final class KubectlChild: Sendable {
   }
 
   /// Waits up to `patience` for the child to end by itself, then SIGTERM to its own pid, then SIGKILL.
+  /// A child that was already reaped has left the registry and is never signalled (its pid may be reused).
   func stop(patience: Duration = .milliseconds(20), grace: Duration = .seconds(1)) async {
     if await exited(within: patience) == nil {
-      kill(pid, SIGTERM)
-      if await exited(within: grace) == nil { kill(pid, SIGKILL) }
+      ChildRegistry.shared.signal(pid, SIGTERM)
+      if await exited(within: grace) == nil { ChildRegistry.shared.signal(pid, SIGKILL) }
     }
     _ = await exit.value
-    ChildRegistry.shared.remove(pid)
   }
 
   /// Starts `kubectl argv` with stdout (and stdin, or none) on the given descriptors, which the
-  /// child takes over; stderr is collected. Returns once the child exists.
+  /// child takes over; stderr is collected. Returns once the child exists. The child gets its own
+  /// process group, so a Ctrl-C at the terminal reaches rcadm only (which then decides), and none of
+  /// rcadm's password variables.
   static func spawn(
     _ kubectl: Kubectl, _ args: [String], label: String, stdin: SystemPackage.FileDescriptor?,
     stdout: SystemPackage.FileDescriptor
   ) async throws -> KubectlChild {
-    guard ChildRegistry.shared.count < ChildRegistry.limit else {
-      throw KubeError.failure(
-        "rcadm already runs \(ChildRegistry.limit) kubectl children (one per pod stream); "
-          + "narrow the selector or run rcadm where pod IPs are reachable (--kube-transport direct)")
-    }
     let started = AsyncStream<Result<pid_t, any Error>>.makeStream()
     let argv = Arguments(kubectl.scope + args)
     let exe = Executable.path(FilePath(kubectl.executable))
+    let environment = Environment.inherit.updating(["REDISCLI_AUTH": nil, "RCADM_AUTH": nil])
+    var platform = PlatformOptions()
+    platform.processGroupID = 0
     let task = Task<ChildExit, Never> {
       func status(_ t: TerminationStatus) -> Int32 {
         switch t {
@@ -110,23 +123,30 @@ final class KubectlChild: Sendable {
         case .signaled(let s): return 128 + s
         }
       }
+      let registered = Mutex<pid_t>(0)
+      func begin(_ pid: pid_t) {
+        ChildRegistry.shared.add(pid)
+        registered.withLock { $0 = pid }
+        started.continuation.yield(.success(pid))
+      }
+      // Reaped: out of the registry before anyone could signal a reused pid.
+      defer { ChildRegistry.shared.remove(registered.withLock { $0 }) }
       do {
         guard let stdin else {
           let r = try await Subprocess.run(
-            exe, arguments: argv, input: .none,
-            output: .fileDescriptor(stdout, closeAfterSpawningProcess: true),
-            error: .string(limit: 1 << 16)
+            exe, arguments: argv, environment: environment, platformOptions: platform, input: .none,
+            output: .fileDescriptor(stdout, closeAfterSpawningProcess: true), error: .string(limit: 1 << 20)
           ) { execution in
-            started.continuation.yield(.success(execution.processIdentifier.value))
+            begin(execution.processIdentifier.value)
           }
           return ChildExit(status: status(r.terminationStatus), stderr: r.standardError)
         }
         let r = try await Subprocess.run(
-          exe, arguments: argv,
+          exe, arguments: argv, environment: environment, platformOptions: platform,
           input: .fileDescriptor(stdin, closeAfterSpawningProcess: true),
-          output: .fileDescriptor(stdout, closeAfterSpawningProcess: true), error: .string(limit: 1 << 16)
+          output: .fileDescriptor(stdout, closeAfterSpawningProcess: true), error: .string(limit: 1 << 20)
         ) { execution in
-          started.continuation.yield(.success(execution.processIdentifier.value))
+          begin(execution.processIdentifier.value)
         }
         return ChildExit(status: status(r.terminationStatus), stderr: r.standardError)
       } catch {
@@ -143,24 +163,76 @@ final class KubectlChild: Sendable {
   }
 }
 
-/// Pids of live kubectl children, killed if rcadm exits without closing them (a killed kubectl
-/// exec can leave the in-pod relay running, so they must not outlive rcadm).
+/// Pids of live kubectl children. They must not outlive rcadm (a killed kubectl exec can leave the
+/// in-pod relay running), so they are stopped at exit and on SIGTERM/SIGHUP/SIGINT too. Slots are
+/// atomics, so the signal handler reads them without taking a lock.
 final class ChildRegistry: Sendable {
   static let shared = ChildRegistry()
-  private let pids = Mutex<Set<pid_t>>([])
+  /// Live kubectl children at most: each pod stream is one, and each costs the API server an upgrade.
+  static let limit = 256
+  private let slots = InlineArray<256, Atomic<Int32>> { _ in Atomic<Int32>(0) }
+  private let live = Atomic<Int>(0)
+  private let lock = Mutex<Void>(())
 
   private init() {
-    atexit {
-      for pid in ChildRegistry.shared.pids.withLock({ $0 }) { kill(pid, SIGTERM) }
+    atexit { ChildRegistry.shared.terminateAll() }
+    for sig in [SIGTERM, SIGHUP, SIGINT] {
+      // Only where nobody else handles it (the shell and the slot mover install their own SIGINT).
+      var current = sigaction()
+      sigaction(sig, nil, &current)
+      guard current.__sigaction_handler.sa_handler == nil else { continue }
+      Glibc.signal(sig) { received in
+        ChildRegistry.shared.terminateAll()
+        Glibc.signal(received, SIG_DFL)
+        raise(received)
+      }
     }
   }
 
-  /// Live kubectl children at most: each pod stream is one, and each costs the API server an upgrade.
-  static let limit = 256
+  var count: Int { live.load(ordering: .relaxed) }
 
-  func add(_ pid: pid_t) { _ = pids.withLock { $0.insert(pid) } }
-  func remove(_ pid: pid_t) { _ = pids.withLock { $0.remove(pid) } }
-  var count: Int { pids.withLock { $0.count } }
+  func add(_ pid: pid_t) {
+    lock.withLock { _ in
+      for i in slots.indices
+      where slots[i].compareExchange(expected: 0, desired: pid, ordering: .relaxed).exchanged {
+        live.add(1, ordering: .relaxed)
+        return
+      }
+    }
+  }
+
+  func remove(_ pid: pid_t) {
+    guard pid > 0 else { return }
+    lock.withLock { _ in
+      for i in slots.indices
+      where slots[i].compareExchange(expected: pid, desired: 0, ordering: .relaxed).exchanged {
+        live.subtract(1, ordering: .relaxed)
+        return
+      }
+    }
+  }
+
+  func contains(_ pid: pid_t) -> Bool {
+    lock.withLock { _ in slots.indices.contains { slots[$0].load(ordering: .relaxed) == pid } }
+  }
+
+  /// Signals `pid` only while it is a registered, unreaped child.
+  func signal(_ pid: pid_t, _ sig: Int32) {
+    lock.withLock { _ in
+      for i in slots.indices where slots[i].load(ordering: .relaxed) == pid {
+        kill(pid, sig)
+        return
+      }
+    }
+  }
+
+  /// SIGTERM to every live child; async-signal-safe (atomic loads and kill only).
+  func terminateAll() {
+    for i in slots.indices {
+      let pid = slots[i].load(ordering: .relaxed)
+      if pid > 0 { kill(pid, SIGTERM) }
+    }
+  }
 }
 
 /// A connection carried by `kubectl exec -i POD -- sh -c RELAY`: RESP over the child's pipes.
@@ -205,6 +277,11 @@ enum ExecTransport {
   static func connect(
     pod: KubePod, address: NodeAddress, kubectl: Kubectl, options: ConnectionOptions
   ) async throws -> any NodeSession {
+    guard ChildRegistry.shared.count < ChildRegistry.limit else {
+      throw KubeError.failure(
+        "rcadm already runs \(ChildRegistry.limit) kubectl children (one per pod stream); "
+          + "narrow the selector or run rcadm where pod IPs are reachable (--kube-transport direct)")
+    }
     var toChild: [Int32] = [0, 0]
     var fromChild: [Int32] = [0, 0]
     guard makePipe(&toChild) else {
@@ -237,7 +314,7 @@ enum ExecTransport {
         .channelOption(.autoRead, value: false)
         .takingOwnershipOfDescriptors(input: fromChild[0], output: toChild[1]).get()
     } catch {
-      for fd in [toChild[1], fromChild[0]] { close(fd) }
+      // NIO owns the descriptors once it took them; closing them here could close reused numbers.
       await child.stop()
       throw ConnectionError(.other, node: address, "could not attach to kubectl exec's pipes: \(error)")
     }
@@ -333,4 +410,10 @@ actor StartGate {
       waiting.removeFirst().resume()
     }
   }
+}
+
+/// kubectl children of this process, for rcadm's own signal handlers.
+public enum KubectlChildren {
+  /// SIGTERM to every live kubectl child; safe to call from a signal handler.
+  public static func terminateAll() { ChildRegistry.shared.terminateAll() }
 }

@@ -273,7 +273,11 @@ public final class KubeCluster: NodeConnector {
     let results = await mapConcurrently(usable, limit: 16) {
       pod -> (KubePod, (any NodeSession)?, [RESPValue]?) in
       let address = self.clusterAddress(of: pod)
-      guard let session = try? await self.open(pod: pod, address: address) else { return (pod, nil, nil) }
+      // The transport probe's session, if any, is reused rather than opened again.
+      let probe = self.warm.withLock { $0.removeValue(forKey: address) }
+      let opened: (any NodeSession)?
+      if let probe { opened = probe } else { opened = try? await self.open(pod: pod, address: address) }
+      guard let session = opened else { return (pod, nil, nil) }
       let replies = try? await session.pipeline([["CLUSTER", "MYID"], ["CLUSTER", "NODES"]])
       return (pod, session, replies)
     }
@@ -305,6 +309,19 @@ public final class KubeCluster: NodeConnector {
     return try await open(pod: pod, address: address)
   }
 
+  /// A session to this very pod at its current address, whatever stale views say.
+  public func session(to pod: KubePod) async throws -> any NodeSession {
+    let address = clusterAddress(of: pod)
+    if let warm = warm.withLock({ w -> (any NodeSession)? in
+      guard let s = w[address], directory.pod(for: address)?.name == pod.name else { return nil }
+      w[address] = nil
+      return s
+    }) {
+      return warm
+    }
+    return try await open(pod: pod, address: address)
+  }
+
   /// A session to `pod` that reports `address` (the in-cluster address it was asked for).
   func open(pod: KubePod, address: NodeAddress) async throws -> any NodeSession {
     switch transport {
@@ -316,7 +333,7 @@ public final class KubeCluster: NodeConnector {
         return try await direct.open(address, via: NodeAddress(host: "127.0.0.1", port: port))
       } catch let e as ConnectionError where e.kind == .refused || e.kind == .closed {
         // The forward died between uses: start it again once.
-        let again = try await forwards.localPort(for: pod, restart: true)
+        let again = try await forwards.localPort(for: pod, replacing: port)
         return try await direct.open(address, via: NodeAddress(host: "127.0.0.1", port: again))
       }
     case .direct, .auto:

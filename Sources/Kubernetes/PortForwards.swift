@@ -27,18 +27,20 @@ actor PortForwards {
     self.timeout = timeout
   }
 
-  /// The local port forwarding to `pod`; a dead forward is replaced when `restart` is set or it exited.
-  func localPort(for pod: KubePod, restart: Bool = false) async throws -> Int {
-    if let f = live[pod.name] {
-      let dead = await f.child.exited(within: .milliseconds(1)) != nil
-      if !dead && !restart { return f.localPort }
-      live[pod.name] = nil
-      await f.child.stop()
-    }
+  /// The local port forwarding to `pod`. The forward is replaced when its child has exited, or when
+  /// `failed` names its port (a connection to it was refused); one start per pod at a time, and
+  /// every caller in between gets its result.
+  func localPort(for pod: KubePod, replacing failed: Int? = nil) async throws -> Int {
     if let pending = starting[pod.name] { return try await pending.value.localPort }
+    if let f = live[pod.name], f.localPort != failed, !f.child.hasExited { return f.localPort }
+    // No await between the checks above and registering the start below: callers cannot interleave.
+    let old = live.removeValue(forKey: pod.name)
     let kubectl = self.kubectl
     let timeout = self.timeout
-    let task = Task { try await Self.start(pod, kubectl: kubectl, timeout: timeout) }
+    let task = Task {
+      if let old { await old.child.stop() }
+      return try await Self.start(pod, kubectl: kubectl, timeout: timeout)
+    }
     starting[pod.name] = task
     defer { starting[pod.name] = nil }
     let forward = try await task.value
@@ -56,6 +58,10 @@ actor PortForwards {
     let port = AsyncStream<Int>.makeStream()
     // kubectl's stdout is read through NIO line by line: the "Forwarding from" line comes at once,
     // then "Handling connection" lines for as long as the child lives.
+    guard ChildRegistry.shared.count < ChildRegistry.limit else {
+      throw KubeError.failure(
+        "rcadm already runs \(ChildRegistry.limit) kubectl children; narrow the selector")
+    }
     var fds: [Int32] = [0, 0]
     guard ExecTransport.makePipe(&fds) else {
       throw KubeError.failure("could not create a pipe for kubectl port-forward: errno \(errno)")
@@ -70,16 +76,21 @@ actor PortForwards {
       close(fds[0])
       throw error
     }
-    _ = try? await NIOPipeBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-      .channelInitializer { channel in
-        channel.eventLoop.makeCompletedFuture {
-          try channel.pipeline.syncOperations.addHandler(
-            LineHandler { line in
-              if let n = parseForwardingLine(line) { port.continuation.yield(n) }
-            })
+    do {
+      _ = try await NIOPipeBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        .channelInitializer { channel in
+          channel.eventLoop.makeCompletedFuture {
+            try channel.pipeline.syncOperations.addHandler(
+              LineHandler { line in
+                if let n = parseForwardingLine(line) { port.continuation.yield(n) }
+              })
+          }
         }
-      }
-      .takingOwnershipOfDescriptor(input: fds[0]).get()
+        .takingOwnershipOfDescriptor(input: fds[0]).get()
+    } catch {
+      await child.stop()
+      throw KubeError.failure("could not read kubectl port-forward's output: \(error)")
+    }
     let found: Int? = await withTaskGroup(of: Int?.self) { group in
       group.addTask {
         var it = port.stream.makeAsyncIterator()

@@ -86,72 +86,86 @@ struct FixCommand: AsyncParsableCommand {
     }
     var nodes: [RemeetNode] = []
     var alone: [String] = []
+    func closeAll() async { for n in nodes { await n.session.close() } }
     for pod in kube.usable {
       let address = kube.clusterAddress(of: pod)
-      let session: any NodeSession
       do {
-        session = try await kube.connect(to: address)
+        let session = try await kube.session(to: pod)
+        let view = (try? ClusterNodesParser.parse(try await session.text("CLUSTER", "NODES"))) ?? []
+        guard let me = view.first(where: \.isMyself), view.count > 1 else {
+          alone.append(pod.name)
+          await session.close()
+          continue
+        }
+        nodes.append(
+          RemeetNode(
+            id: me.id, current: address, busPort: me.busPort ?? address.port + 10000, view: view,
+            session: session))
       } catch {
-        for n in nodes { await n.session.close() }
+        await closeAll()
         throw RcadmError.usage("cannot read pod \(pod.name), nothing was changed: \(error)")
       }
-      let view = (try? ClusterNodesParser.parse(try await session.text("CLUSTER", "NODES"))) ?? []
-      guard let me = view.first(where: \.isMyself), view.count > 1 else {
-        alone.append(pod.name)
-        await session.close()
-        continue
-      }
-      nodes.append(
-        RemeetNode(
-          id: me.id, current: address, busPort: me.busPort ?? address.port + 10000, view: view,
-          session: session))
     }
-    defer { Task { [nodes] in for n in nodes { await n.session.close() } } }
     for name in alone {
       Terminal.error(
         "Pod \(name) knows no other node (lost nodes.conf?); not touched: add it with rcadm add-node")
     }
-    let meets = Remeet.plan(nodes)
-    if !output.json || mutation.dryRun {
-      let text =
-        meets.isEmpty
-        ? "Every node sees every other at its current address."
-        : "Plan: \(meets.count) CLUSTER MEET across \(Set(meets.map(\.from)).count) nodes:\n"
-          + Dictionary(grouping: meets, by: \.to).sorted { $0.key < $1.key }.map { id, list in
-            let pod = kube.directory.pod(nodeID: id)?.name ?? String(id.prefix(8))
-            return
-              "  \(pod) (\(id.prefix(8))) is now at \(list[0].address); \(list.count) node(s) will meet it"
-          }.joined(separator: "\n")
-      printOrJSON(
-        output.json, text: text,
-        json: [
-          (
-            "meets",
-            .array(
-              meets.map {
-                .object([
-                  ("from", .string($0.from)), ("to", .string($0.to)),
-                  ("address", .string($0.address.description)),
-                ])
-              })
-          )
-        ])
+    let meets: [Remeet.Meet]
+    do {
+      meets = try Remeet.plan(nodes)
+    } catch {
+      await closeAll()
+      throw RcadmError.usage("not re-meeting, nothing was changed: \(error)")
     }
+    if !output.json || mutation.dryRun { printRemeetPlan(meets, kube) }
     if mutation.dryRun || meets.isEmpty {
-      for n in nodes { await n.session.close() }
-      if meets.isEmpty { try await reportAfterChange(reach, json: output.json, extra: [("met", .int(0))]) }
+      await closeAll()
+      if meets.isEmpty && !mutation.dryRun {
+        try await reportAfterChange(reach, json: output.json, extra: [("met", .int(0))])
+      }
       return
     }
     do {
       try confirm("Send these MEETs?", mutation)
+    } catch {
+      await closeAll()
+      throw error
+    }
+    do {
       try await Remeet.apply(
         meets, nodes: nodes, timeout: connection.waitBound(default: .seconds(60)), log: progress)
-    } catch let e as OperationError {
-      for n in nodes { await n.session.close() }
-      throw RcadmError.problems("remeet did not complete: \(e.description)")
+    } catch {
+      // Some MEETs may have been sent: not a "nothing was changed" error.
+      await closeAll()
+      throw RcadmError.problems("remeet did not complete: \(error). Run it again, or check with rcadm check.")
     }
-    for n in nodes { await n.session.close() }
+    await closeAll()
     try await reportAfterChange(reach, json: output.json, extra: [("met", .int(meets.count))])
+  }
+
+  func printRemeetPlan(_ meets: [Remeet.Meet], _ kube: KubeCluster) {
+    let text =
+      meets.isEmpty
+      ? "Every node sees every other at its current address."
+      : "Plan: \(meets.count) CLUSTER MEET across \(Set(meets.map(\.from)).count) nodes:\n"
+        + Dictionary(grouping: meets, by: \.to).sorted { $0.key < $1.key }.map { id, list in
+          let pod = kube.directory.pod(nodeID: id)?.name ?? String(id.prefix(8))
+          return "  \(pod) (\(id.prefix(8))) is now at \(list[0].address); \(list.count) node(s) will meet it"
+        }.joined(separator: "\n")
+    printOrJSON(
+      output.json, text: text,
+      json: [
+        (
+          "meets",
+          .array(
+            meets.map {
+              .object([
+                ("from", .string($0.from)), ("to", .string($0.to)),
+                ("address", .string($0.address.description)),
+              ])
+            })
+        )
+      ])
   }
 
   func printPlan(_ repairs: [SlotRepair], _ view: ClusterView) {

@@ -1,4 +1,5 @@
 import ClusterAdmin
+import Kubernetes
 import Synchronization
 
 #if canImport(Glibc)
@@ -12,7 +13,10 @@ import Synchronization
 enum Interrupt {
   static func catchDuringMoves() {
     signal(SIGINT) { _ in
-      if stopRequested.exchange(true, ordering: .relaxed) { _exit(130) }
+      if stopRequested.exchange(true, ordering: .relaxed) {
+        KubectlChildren.terminateAll()
+        _exit(130)
+      }
       let note = "\nrcadm: stopping after the slots in flight (Ctrl-C again to abort now)\n"
       note.withCString { _ = write(STDERR_FILENO, $0, strlen($0)) }
     }

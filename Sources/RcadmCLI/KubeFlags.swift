@@ -38,15 +38,35 @@ struct KubeFlags: ParsableArguments {
     if let word, KubeTarget.isKubeAddress(word), word.count > KubeTarget.scheme.count {
       do { target = try KubeTarget.parse(word) } catch { throw RcadmError.usage(error.description) }
     } else if let kubeSelector {
-      guard word == nil || word == KubeTarget.scheme || word!.isEmpty else { return nil }
+      guard word == nil || word == KubeTarget.scheme || word!.isEmpty else {
+        throw RcadmError.usage(
+          "--kube-selector selects the nodes; give no other address than k8s:// (got '\(word!)')")
+      }
       target = KubeTarget(namespace: kubeNamespace ?? "default", selector: kubeSelector)
     } else if let word, KubeTarget.isKubeAddress(word) {
       throw RcadmError.usage("'\(word)' needs NAMESPACE/SELECTOR, or pass --kube-selector")
     }
-    guard var target else { return nil }
+    guard var target else {
+      if let flag = givenFlag {
+        throw RcadmError.usage("\(flag) needs a k8s:// address or --kube-selector")
+      }
+      return nil
+    }
     if let kubeContext { target.context = kubeContext }
     if let kubeNamespace, word.map(KubeTarget.isKubeAddress) != true { target.namespace = kubeNamespace }
     return target
+  }
+
+  /// The first Kubernetes flag given, for the message when there is no Kubernetes target.
+  var givenFlag: String? {
+    if kubeNamespace != nil { return "--kube-namespace" }
+    if kubeContext != nil { return "--kube-context" }
+    if kubeContainer != nil { return "--kube-container" }
+    if kubectlPath != nil { return "--kubectl" }
+    if kubeTransport != .auto { return "--kube-transport" }
+    if kubeSecret != nil { return "--kube-secret" }
+    if kubeAllowUnready { return "--kube-allow-unready" }
+    return nil
   }
 
   func settings(_ target: KubeTarget) throws -> KubeSettings {

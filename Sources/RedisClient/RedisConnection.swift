@@ -116,7 +116,8 @@ public final class RedisConnection: NodeSession {
         try? await channel.close()
         throw error
       }
-      if let message = value.errorMessage {
+      // NOAUTH answers a PING when the pod's env has no password: HELLO authenticates next.
+      if let message = value.errorMessage, !message.hasPrefix("NOAUTH") {
         try? await channel.close()
         throw ConnectionError(.auth, node: address, "\(address): \(preamble) failed: \(message)")
       }

@@ -31,6 +31,12 @@ import Testing
     try Run.rcadm(args, env: kube.env.merging(env) { $1 }, stdin: stdin, timeout: 180)
   }
 
+  /// Stub kubectl processes running `verb` (only this serialized suite uses the stub).
+  static func kubectlCount(_ verb: String) throws -> Int {
+    let r = try Run.program("pgrep", ["-f", "stub-kubectl/kubectl .*\(verb)"])
+    return r.stdout.split(separator: "\n").count
+  }
+
   /// No kubectl call ever carried the password.
   func expectPasswordNeverOnArgv(_ kube: FakeKube) {
     let calls = kube.kubectlCalls()
@@ -125,6 +131,15 @@ import Testing
       #expect(set.status == 0, "\(set)")
       let get = try rcadm(kube, ["exec", kube.target] + flags + ["--", "GET", "pf-key"])
       #expect(get.stdout.contains("hello"), "\(get)")
+      // Over exec too, when the pods' env has no password: the relay's PING gets NOAUTH and rcadm's
+      // own AUTH (from the Secret) follows.
+      let viaExec = try rcadm(
+        kube,
+        [
+          "exec", kube.target, "--kube-transport", "exec", "--kube-secret", "redis-secret/password", "--",
+          "GET", "pf-key",
+        ])
+      #expect(viaExec.stdout.contains("hello"), "\(viaExec)")
       let failover = try rcadm(
         kube, ["failover", kube.target, "--master", "redis-cluster-leader-1", "--yes"] + flags)
       #expect(failover.status == 0, "\(failover)")
@@ -185,6 +200,24 @@ import Testing
       try kube.setOperator(paused: true)
       let paused = try rcadm(kube, ["rebalance", kube.target, "--dry-run"])
       #expect(!paused.stderr.contains("skip-reconcile"), "\(paused)")
+
+      let mixed = try rcadm(kube, ["check", kube.pods[0].ip + ":\(kube.port)", "--kube-transport", "exec"])
+      #expect(mixed.status == 2)
+      #expect(mixed.stderr.contains("--kube-transport needs a k8s:// address"), "\(mixed)")
+
+      // SIGTERM mid-command: rcadm's kubectl port-forwards (which no closed pipe would end) go with it.
+      let busy = try Run.spawn(
+        Run.rcadmPath,
+        ["call", kube.target, "--kube-transport", "port-forward", "--", "DEBUG", "SLEEP", "5"],
+        env: kube.env)
+      try await eventually("rcadm has kubectl children", timeout: 20) {
+        try Self.kubectlCount("port-forward") > 0
+      }
+      busy.signal(SIGTERM)
+      _ = busy.wait(timeout: 30)
+      try await eventually("no kubectl outlives rcadm", timeout: 3) {
+        try Self.kubectlCount("port-forward") == 0
+      }
 
       // The flags form is the same as the address form.
       let flags = try rcadm(
