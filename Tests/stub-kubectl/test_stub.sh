@@ -129,5 +129,5 @@ check "pf forbidden" 'error: error upgrading connection: pods "redis-cluster-lea
 check "log lines" "$(grep -c . "$work/log")" "$(python3 -c 'import json,sys; print(sum(1 for l in open(sys.argv[1]) if json.loads(l)["argv"]))' "$work/log")"
 contains "log pipe" '"argv": ["exec", "-i", "-n", "default", "redis-cluster-leader-0", "-c", "redis-cluster-leader", "--", "sh", "-c"' "$(grep -m1 '"stdin_is_pipe": true' "$work/log")"
 
-echo "stub kubectl smoke: $passed passed, $failed failed"
+echo "stub kubectl smoke test: $passed checks ok, $failed wrong"
 [ "$failed" -eq 0 ]
