@@ -1,6 +1,9 @@
 import CEditLine
 import Synchronization
 
+/// One libedit set-up or tear-down at a time in this process (terminfo's globals).
+let terminfoLock = Mutex<Void>(())
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Musl)
@@ -109,7 +112,10 @@ public final class LineEditor: @unchecked Sendable {
     _ = rcadm_use_utf8_ctype()
     promptPointer = strdup("")
     history = history_init()
-    editLine = el_init(programName, rcadm_stdin(), rcadm_stdout(), rcadm_stderr())
+    // libedit sets the terminal up through terminfo, whose state is global and not thread-safe.
+    editLine = terminfoLock.withLock { _ in
+      el_init(programName, rcadm_stdin(), rcadm_stdout(), rcadm_stderr())
+    }
     guard let editLine, let history else { return }
 
     rcadm_history_setsize(history, Int32(clamping: self.historySize))
@@ -409,7 +415,7 @@ public final class LineEditor: @unchecked Sendable {
     case .teardown:
       saveHistory()
       state.withLock { _ in
-        if let editLine { el_end(editLine) }
+        if let editLine { terminfoLock.withLock { _ in el_end(editLine) } }
         if let history { history_end(history) }
         editLine = nil
         history = nil

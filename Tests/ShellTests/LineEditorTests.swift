@@ -77,7 +77,8 @@ import Testing
   }
 }
 
-@Suite struct LineEditorHistoryTests {
+/// Serialized: each test sets up libedit, whose terminal code keeps global state.
+@Suite(.serialized) struct LineEditorHistoryTests {
   private func temporaryPath() -> String {
     var template = Array("/tmp/rcadm-history-test-XXXXXX".utf8CString)
     let path = template.withUnsafeMutableBufferPointer { buffer -> String in
