@@ -61,12 +61,10 @@ struct ChildExit: Sendable {
 /// A running kubectl child: its own pid (signals go to it, never to a group) and its end.
 final class KubectlChild: Sendable {
   let pid: pid_t
-  let label: String
   private let exit: Task<ChildExit, Never>
 
-  init(pid: pid_t, label: String, exit: Task<ChildExit, Never>) {
+  init(pid: pid_t, exit: Task<ChildExit, Never>) {
     self.pid = pid
-    self.label = label
     self.exit = exit
   }
 
@@ -107,7 +105,7 @@ final class KubectlChild: Sendable {
   /// process group, so a Ctrl-C at the terminal reaches rcadm only (which then decides), and none of
   /// rcadm's password variables.
   static func spawn(
-    _ kubectl: Kubectl, _ args: [String], label: String, stdin: SystemPackage.FileDescriptor?,
+    _ kubectl: Kubectl, _ args: [String], stdin: SystemPackage.FileDescriptor?,
     stdout: SystemPackage.FileDescriptor
   ) async throws -> KubectlChild {
     let started = AsyncStream<Result<pid_t, any Error>>.makeStream()
@@ -156,7 +154,7 @@ final class KubectlChild: Sendable {
     }
     var iterator = started.stream.makeAsyncIterator()
     switch await iterator.next() {
-    case .success(let pid): return KubectlChild(pid: pid, label: label, exit: task)
+    case .success(let pid): return KubectlChild(pid: pid, exit: task)
     case .failure(let error): throw KubeError.usage("could not start \(kubectl.executable): \(error)")
     case nil: throw KubeError.usage("could not start \(kubectl.executable)")
     }
@@ -189,7 +187,14 @@ final class ChildRegistry: Sendable {
     }
   }
 
-  var count: Int { live.load(ordering: .relaxed) }
+  /// Checked before any pipe is made, so a refusal leaks nothing.
+  func requireRoom() throws(KubeError) {
+    guard live.load(ordering: .relaxed) < Self.limit else {
+      throw KubeError.failure(
+        "rcadm already runs \(Self.limit) kubectl children (one per pod stream); "
+          + "narrow the selector or run rcadm where pod IPs are reachable (--kube-transport direct)")
+    }
+  }
 
   func add(_ pid: pid_t) {
     lock.withLock { _ in
@@ -277,11 +282,7 @@ enum ExecTransport {
   static func connect(
     pod: KubePod, address: NodeAddress, kubectl: Kubectl, options: ConnectionOptions
   ) async throws -> any NodeSession {
-    guard ChildRegistry.shared.count < ChildRegistry.limit else {
-      throw KubeError.failure(
-        "rcadm already runs \(ChildRegistry.limit) kubectl children (one per pod stream); "
-          + "narrow the selector or run rcadm where pod IPs are reachable (--kube-transport direct)")
-    }
+    try ChildRegistry.shared.requireRoom()
     var toChild: [Int32] = [0, 0]
     var fromChild: [Int32] = [0, 0]
     guard makePipe(&toChild) else {
@@ -301,7 +302,7 @@ enum ExecTransport {
     let child: KubectlChild
     do {
       child = try await KubectlChild.spawn(
-        kubectl, args, label: "kubectl exec \(pod.name)",
+        kubectl, args,
         stdin: SystemPackage.FileDescriptor(rawValue: toChild[0]),
         stdout: SystemPackage.FileDescriptor(rawValue: fromChild[1]))
     } catch {

@@ -128,12 +128,6 @@ public final class KubeCluster: NodeConnector {
     NodeAddress(host: pod.ip ?? pod.name, port: pod.port)
   }
 
-  /// The failure domain (zone/node) of the node at `address`, for placement.
-  public func domain(of address: NodeAddress) -> String? { directory.pod(for: address)?.domain }
-
-  /// Pods with their cluster addresses, by name: `add-node k8s://…/pod-name=x` and friends.
-  public func pod(for address: NodeAddress) -> KubePod? { directory.pod(for: address) }
-
   // MARK: Discovery
 
   /// Lists pods, resolves the password and the transport, and maps node ids to pods.
@@ -260,9 +254,7 @@ public final class KubeCluster: NodeConnector {
       return false
     }
     let bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-      .connectTimeout(
-        .nanoseconds(
-          Int64(within.components.seconds) * 1_000_000_000 + within.components.attoseconds / 1_000_000_000))
+      .connectTimeout(.nanoseconds(Int64(within.seconds * 1e9)))
     guard let channel = try? await bootstrap.connect(to: address).get() else { return false }
     try? await channel.close()
     return true

@@ -1,3 +1,4 @@
+import ClusterKit
 import Subprocess
 import Synchronization
 import SystemPackage
@@ -83,7 +84,7 @@ public struct Kubectl: Sendable {
           let p = pid.value.withLock { $0 }
           if p > 0 { kill(p, SIGKILL) }
           throw KubeError.usage(
-            "\(what) did not finish within \(Self.seconds(timeout)) (is the API server reachable?)")
+            "\(what) did not finish within \(timeout.shortText) (is the API server reachable?)")
         }
         return first
       }
@@ -172,10 +173,6 @@ public struct Kubectl: Sendable {
     return "kubectl \(what) failed (exit \(status)): \(lines.prefix(3).joined(separator: " / "))"
   }
 
-  static func seconds(_ d: Duration) -> String {
-    let s = Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
-    return s == s.rounded() ? "\(Int(s)) s" : "\(s) s"
-  }
 }
 
 extension String {

@@ -30,9 +30,6 @@ public struct KubePod: Sendable, Hashable, CustomStringConvertible {
 
   public var description: String { name }
 
-  /// The address Redis nodes use for this pod: pod IP and Redis port.
-  public var clusterHost: String? { ip }
-
   /// Why the pod cannot be used, or nil when it can.
   public var unusableReason: String? {
     if terminating { return "pod \(name) is terminating" }

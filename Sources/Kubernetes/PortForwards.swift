@@ -1,3 +1,4 @@
+import ClusterKit
 import NIOCore
 import NIOPosix
 import Synchronization
@@ -58,10 +59,7 @@ actor PortForwards {
     let port = AsyncStream<Int>.makeStream()
     // kubectl's stdout is read through NIO line by line: the "Forwarding from" line comes at once,
     // then "Handling connection" lines for as long as the child lives.
-    guard ChildRegistry.shared.count < ChildRegistry.limit else {
-      throw KubeError.failure(
-        "rcadm already runs \(ChildRegistry.limit) kubectl children; narrow the selector")
-    }
+    try ChildRegistry.shared.requireRoom()
     var fds: [Int32] = [0, 0]
     guard ExecTransport.makePipe(&fds) else {
       throw KubeError.failure("could not create a pipe for kubectl port-forward: errno \(errno)")
@@ -70,7 +68,7 @@ actor PortForwards {
     do {
       child = try await KubectlChild.spawn(
         kubectl, ["port-forward", "pod/\(pod.name)", ":\(pod.port)", "--address", "127.0.0.1"],
-        label: "kubectl port-forward \(pod.name)", stdin: nil,
+        stdin: nil,
         stdout: SystemPackage.FileDescriptor(rawValue: fds[1]))
     } catch {
       close(fds[0])
@@ -111,7 +109,7 @@ actor PortForwards {
       await child.stop()
       let why =
         end.map { Kubectl.explain($0.stderr, status: $0.status, what: "port-forward") }
-        ?? "it printed no 'Forwarding from' line within \(Kubectl.seconds(timeout))"
+        ?? "it printed no 'Forwarding from' line within \(timeout.shortText)"
       throw KubeError.failure("kubectl port-forward to pod \(pod.name) failed: \(why)")
     }
     return Forward(child: child, localPort: found)
