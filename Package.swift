@@ -75,6 +75,8 @@ let package = Package(
       swiftSettings: strict),
     .testTarget(name: "ShellTests", dependencies: ["Shell", "RESP"], swiftSettings: strict),
     .testTarget(name: "RESPTests", dependencies: ["RESP"], swiftSettings: strict),
+    .testTarget(
+      name: "ClusterAdminTests", dependencies: ["ClusterAdmin", "ClusterKit", "RESP"], swiftSettings: strict),
     .testTarget(name: "ClusterKitTests", dependencies: ["ClusterKit", "RESP"], swiftSettings: strict),
     .testTarget(
       name: "SlotPlannerTests", dependencies: ["SlotPlanner", "ClusterKit"], swiftSettings: strict),

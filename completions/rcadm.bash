@@ -695,7 +695,7 @@ _rcadm_failover() {
 
 _rcadm_set-timeout() {
     repeating_flags=()
-    non_repeating_flags=(--json --askpass --tls --insecure --kube-allow-unready --version -h --help)
+    non_repeating_flags=(-y --yes --dry-run --json --askpass --tls --insecure --kube-allow-unready --version -h --help)
     repeating_options=()
     non_repeating_options=(-a --pass --user --cacert --cacertdir --cert --key --sni --timeout --kube-selector --kube-namespace --kube-context --kube-container --kubectl --kube-transport --kube-secret)
     __rcadm_offer_flags_options 2

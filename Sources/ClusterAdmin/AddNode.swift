@@ -71,20 +71,24 @@ public enum AddNode {
 
   /// MEETs every member, waits until all know the node, then REPLICATE and wait for the link.
   public static func apply(
-    _ plan: AddNodePlan, cluster: LiveCluster, timeout: Duration, log: @Sendable (String) -> Void
+    _ plan: AddNodePlan, cluster: LiveCluster, timeout: Duration, context: ApplyContext
   ) async throws {
     let clock = ContinuousClock()
     let start = clock.now
     let deadline = start + timeout
     let node = plan.node
+    let log = context.log
+    let name = node.clusterAddress.description
     if plan.copyFunctions, let seed = cluster.sessions.values.first {
       let dump = try await seed.send([[Array("FUNCTION".utf8), Array("DUMP".utf8)]], timeout: nil)[0]
       guard let payload = dump.bytes else { throw OperationError("FUNCTION DUMP returned no payload") }
       let reply = try await node.session.send(
         [[Array("FUNCTION".utf8), Array("RESTORE".utf8), payload]], timeout: nil)[0]
       if let m = reply.errorMessage { throw OperationError("FUNCTION RESTORE on \(node.given) failed: \(m)") }
+      context.ledger.record(Change(.functionsCopied, node: name))
       log("Copied the cluster's functions to \(node.given)")
     }
+    try context.stop.checkpoint()
     let members = cluster.view.nodes.filter { !$0.entry.flags.contains(.noaddr) && $0.address != nil }
     let meets = members.map { m in
       [
@@ -92,60 +96,111 @@ public enum AddNode {
         String(m.entry.busPort ?? m.address!.port + 10000),
       ]
     }
-    for (reply, m) in zip(try await node.session.pipeline(meets), members) {
+    let met = Change(.met, node: name, peer: "\(members.count) nodes")
+    let replies: [RESPValue]
+    do {
+      replies = try await node.session.pipeline(meets)
+    } catch {
+      var c = met
+      c.certain = false
+      context.ledger.record(c)
+      throw error
+    }
+    context.ledger.record(met)
+    for (reply, m) in zip(replies, members) {
       if let message = reply.errorMessage {
         throw OperationError("\(node.given) could not MEET \(m.label): \(message)")
       }
     }
     log("Joining \(node.clusterAddress) to \(members.count) nodes")
-    try await waitUntilKnown(node, by: Array(cluster.sessions.values), deadline: deadline, timeout: timeout)
+    try await waitUntilKnown(
+      node, by: Array(cluster.sessions.values), deadline: deadline, timeout: timeout, stop: context.stop)
     log("Every node knows \(node.clusterAddress) after \((clock.now - start).shortText)")
     let everyone = Array(cluster.sessions.values) + [node.session]
     guard let master = plan.master else {
       // A new master serves once it has the slot map and Redis's rejoin delay has passed.
       try await Convergence.waitUntilAgreed(
-        everyone, expectedNodes: everyone.count, deadline: deadline, timeout: timeout)
+        everyone, expectedNodes: everyone.count, deadline: deadline, timeout: timeout, stop: context.stop)
       log("cluster_state is ok on every node after \((clock.now - start).shortText)")
       return
     }
     // The new node must know the master before it can replicate it; the join wait above ensures that.
     try await node.session.call("CLUSTER", "REPLICATE", master.id)
-    while true {
-      let info = InfoParser.parse(try await node.session.text("INFO", "replication"))
-      if info["master_link_status"] == "up" { break }
-      if clock.now > deadline {
-        throw OperationError(
-          "\(node.given) replicates \(master.label) but its replication link did not come up within \(timeout.shortText)"
-        )
-      }
-      try await Task.sleep(for: .milliseconds(20))
-    }
+    context.ledger.record(Change(.replicated, node: name, peer: master.label))
+    try await Convergence.waitUntilSynced(
+      [node.session], deadline: deadline, timeout: timeout, stop: context.stop)
     try await Convergence.waitUntilAgreed(
       everyone, expectedNodes: everyone.count, replicaOf: [node.id: master.id], deadline: deadline,
-      timeout: timeout)
+      timeout: timeout, stop: context.stop)
     log("\(node.given) replicates \(master.label) (link up) after \((clock.now - start).shortText)")
   }
 
   /// Polls until every given session lists `node` as a member (not in handshake).
   static func waitUntilKnown(
-    _ node: ProbedNode, by sessions: [any NodeSession], deadline: ContinuousClock.Instant, timeout: Duration
+    _ node: ProbedNode, by sessions: [any NodeSession], deadline: ContinuousClock.Instant, timeout: Duration,
+    stop: StopToken
   ) async throws {
     while true {
-      let missing = await mapConcurrently(sessions, limit: 64) { s -> NodeAddress? in
-        guard let text = try? await s.text("CLUSTER", "NODES"),
-          let table = try? ClusterNodesParser.parse(text)
-        else {
-          return s.address
+      let missing = await mapConcurrently(sessions, limit: 64) { s -> String? in
+        do {
+          let table = try ClusterNodesParser.parse(try await s.text("CLUSTER", "NODES"))
+          return table.contains { $0.id == node.id && !$0.flags.contains(.handshake) }
+            ? nil : s.address.description
+        } catch {
+          return "\(s.address) (\(error))"
         }
-        return table.contains { $0.id == node.id && !$0.flags.contains(.handshake) } ? nil : s.address
       }.compactMap { $0 }
       if missing.isEmpty { return }
       if ContinuousClock.now > deadline {
         throw OperationError(
-          "\(missing.map(\.description).joined(separator: ", ")) did not learn of \(node.clusterAddress) within \(timeout.shortText); check that its cluster bus port \(node.busPort) is reachable"
+          "\(missing.joined(separator: ", ")) did not learn of \(node.clusterAddress) within \(timeout.shortText); check that its cluster bus port \(node.busPort) is reachable"
         )
       }
+      try stop.checkpoint()
       try await Task.sleep(for: .milliseconds(20))
     }
+  }
+}
+
+/// `add-node` through the mutation pipeline.
+public struct AddNodeMutation: ClusterMutation {
+  public var load: @Sendable () async throws -> LiveCluster
+  public var decide: @Sendable (LiveCluster) async throws -> AddNodePlan
+  public var wait: Duration
+
+  public init(
+    load: @escaping @Sendable () async throws -> LiveCluster,
+    decide: @escaping @Sendable (LiveCluster) async throws -> AddNodePlan, wait: Duration
+  ) {
+    self.load = load
+    self.decide = decide
+    self.wait = wait
+  }
+
+  public struct Plan: Sendable {
+    public var cluster: LiveCluster
+    public var add: AddNodePlan
+  }
+
+  public func plan() async throws -> Plan {
+    let cluster = try await load()
+    do {
+      return Plan(cluster: cluster, add: try await decide(cluster))
+    } catch {
+      await cluster.closeAll()
+      throw error
+    }
+  }
+
+  public func apply(_ plan: Plan, _ context: ApplyContext) async throws {
+    try await AddNode.apply(plan.add, cluster: plan.cluster, timeout: wait, context: context)
+  }
+
+  /// A half-joined node is removed with del-node, or completed by running add-node's steps again.
+  public func nextSteps(_ plan: Plan, _ ledger: ChangeLedger, interrupted: Bool) -> [NextStep] { [.check] }
+
+  public func close(_ plan: Plan) async {
+    await plan.add.node.session.close()
+    await plan.cluster.closeAll()
   }
 }

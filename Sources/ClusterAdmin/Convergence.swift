@@ -24,13 +24,13 @@ public enum Convergence {
   public static func waitUntilAgreed(
     _ sessions: [any NodeSession], expectedNodes: Int, replicaOf: [String: String] = [:],
     serving: Bool = true,
-    deadline: ContinuousClock.Instant, timeout: Duration
+    deadline: ContinuousClock.Instant, timeout: Duration, stop: StopToken? = nil
   ) async throws {
-    var last: [(NodeAddress, Snapshot?)] = []
+    var last: [(NodeAddress, Result<Snapshot, ReadFailure>)] = []
     while true {
       let snaps = await mapConcurrently(sessions, limit: 64) { s in (s.address, await snapshot(s)) }
       last = snaps
-      let values = snaps.compactMap(\.1)
+      let values = snaps.compactMap { try? $0.1.get() }
       // Masters' own epochs must differ too: tables can lag behind the masters themselves.
       let own = values.compactMap(\.ownEpoch)
       if values.count == sessions.count, let first = values.first, Set(own).count == own.count,
@@ -47,15 +47,60 @@ public enum Convergence {
           describe(
             last, expectedNodes: expectedNodes, replicaOf: replicaOf, serving: serving, timeout: timeout))
       }
+      try stop?.checkpoint()
       try await Task.sleep(for: .milliseconds(20))
     }
   }
 
-  static func snapshot(_ s: any NodeSession) async -> Snapshot? {
-    guard let replies = try? await s.pipeline([["CLUSTER", "NODES"], ["CLUSTER", "INFO"]]),
-      let text = replies[0].string, let table = try? ClusterNodesParser.parse(text),
+  /// Polls every 50 ms until every replica says its link to the master is up and no sync is in
+  /// progress, so a coordinated failover (or a chained command) can follow at once.
+  public static func waitUntilSynced(
+    _ replicas: [any NodeSession], deadline: ContinuousClock.Instant, timeout: Duration,
+    stop: StopToken? = nil
+  ) async throws {
+    while true {
+      let waiting = await mapConcurrently(replicas, limit: 64) { s -> String? in
+        do {
+          let info = InfoParser.parse(try await s.text("INFO", "replication"))
+          if info["master_link_status"] != "up" { return "\(s.address) has its replication link down" }
+          if info["master_sync_in_progress"] == "1" { return "\(s.address) is still syncing" }
+          return nil
+        } catch {
+          return "\(s.address) did not answer INFO: \(error)"
+        }
+      }.compactMap { $0 }
+      if waiting.isEmpty { return }
+      if ContinuousClock.now > deadline {
+        throw OperationError(
+          "the replicas did not finish syncing within \(timeout.shortText): \(waiting.prefix(10).joined(separator: "; "))"
+        )
+      }
+      try stop?.checkpoint()
+      try await Task.sleep(for: .milliseconds(50))
+    }
+  }
+
+  /// Why a node could not be read, kept so a timeout names the real cause.
+  struct ReadFailure: Error {
+    var reason: String
+  }
+
+  static func snapshot(_ s: any NodeSession) async -> Result<Snapshot, ReadFailure> {
+    let replies: [RESPValue]
+    do {
+      replies = try await s.pipeline([["CLUSTER", "NODES"], ["CLUSTER", "INFO"]])
+    } catch {
+      return .failure(ReadFailure(reason: "\(error)"))
+    }
+    guard let text = replies[0].string, let table = try? ClusterNodesParser.parse(text),
       let info = replies[1].string
-    else { return nil }
+    else {
+      return .failure(
+        ReadFailure(
+          reason:
+            "\(s.address) answered CLUSTER NODES/INFO with \(replies.compactMap(\.errorMessage).first ?? "something unreadable")"
+        ))
+    }
     let clusterInfo = InfoParser.parse(info)
     let me = table.first(where: \.isMyself)
     let signature = table.filter { $0.isMaster && !$0.slots.isEmpty }.map {
@@ -63,24 +108,29 @@ public enum Convergence {
     }
     .sorted().joined(separator: "|")
     let epochs = table.filter { $0.isMaster && !$0.slots.isEmpty }.map(\.configEpoch)
-    return Snapshot(
-      signature: signature, id: me?.id ?? "", masterOf: me?.isReplica == true ? me?.masterId : nil,
-      stateOK: clusterInfo["cluster_state"] == "ok",
-      knownNodes: Int(clusterInfo["cluster_known_nodes"] ?? "") ?? 0,
-      epochCollision: Set(epochs).count != epochs.count,
-      ownEpoch: me.flatMap { $0.isMaster && !$0.slots.isEmpty ? $0.configEpoch : nil })
+    return .success(
+      Snapshot(
+        signature: signature, id: me?.id ?? "", masterOf: me?.isReplica == true ? me?.masterId : nil,
+        stateOK: clusterInfo["cluster_state"] == "ok",
+        knownNodes: Int(clusterInfo["cluster_known_nodes"] ?? "") ?? 0,
+        epochCollision: Set(epochs).count != epochs.count,
+        ownEpoch: me.flatMap { $0.isMaster && !$0.slots.isEmpty ? $0.configEpoch : nil }))
   }
 
   static func describe(
-    _ snaps: [(NodeAddress, Snapshot?)], expectedNodes: Int, replicaOf: [String: String], serving: Bool,
+    _ snaps: [(NodeAddress, Result<Snapshot, ReadFailure>)], expectedNodes: Int, replicaOf: [String: String],
+    serving: Bool,
     timeout: Duration
   ) -> String {
     var reasons: [String] = []
-    let values = snaps.compactMap(\.1)
+    let values = snaps.compactMap { try? $0.1.get() }
     let common = Dictionary(grouping: values, by: \.signature).max { $0.value.count < $1.value.count }?.key
-    for (address, snap) in snaps {
-      guard let snap else {
-        reasons.append("\(address) did not answer")
+    for (address, result) in snaps {
+      let snap: Snapshot
+      switch result {
+      case .success(let s): snap = s
+      case .failure(let f):
+        reasons.append("\(address) could not be read (\(f.reason))")
         continue
       }
       if serving && !snap.stateOK { reasons.append("\(address) reports cluster_state fail") }

@@ -78,28 +78,44 @@ public enum ClusterCreate {
   }
 
   /// Applies a prepared plan. Every wait is bounded by `timeout` and names what did not happen.
-  /// With `waitServing`, also waits for cluster_state:ok everywhere: Redis holds a master that just got
+  /// With `waitServing`, also waits for cluster_state:ok everywhere and for every replica to have
+  /// finished its first sync (so a failover can follow at once): Redis holds a master that just got
   /// slots back for min(cluster-node-timeout, 5 s), so that part is the server's, not rcadm's.
   public static func apply(
-    _ p: PreparedCreate, timeout: Duration, waitServing: Bool = true, log: @Sendable (String) -> Void
+    _ p: PreparedCreate, timeout: Duration, waitServing: Bool = true, context: ApplyContext
   ) async throws {
     let clock = ContinuousClock()
     let start = clock.now
+    let log = context.log
+    let ledger = context.ledger
     let masters = p.plan.masters.map { p.node($0.node) }
     let all = masters + p.plan.replicas.map { p.node($0.node) }
 
     log("Assigning slots to \(masters.count) masters")
     try await forEach(zip(masters, p.plan.masters).map { ($0, $1.slots) }) { node, range in
-      let reply = try await node.session.pipeline([
-        ["CLUSTER", "ADDSLOTSRANGE", String(range.lower), String(range.upper)]
-      ])[0]
-      guard let message = reply.errorMessage else { return }
-      // Redis 6 has no ADDSLOTSRANGE: list the slots instead.
-      guard message.lowercased().contains("unknown subcommand") else {
-        throw OperationError("assigning slots \(range) to \(node.given) failed: \(message)")
+      let assigned = Change(
+        .slotsAssigned, node: node.given.description, slots: SlotSet([SlotRange(range.lower, range.upper)]))
+      let reply: RESPValue
+      do {
+        reply = try await node.session.pipeline([
+          ["CLUSTER", "ADDSLOTSRANGE", String(range.lower), String(range.upper)]
+        ])[0]
+      } catch {
+        var c = assigned
+        c.certain = false
+        ledger.record(c)
+        throw error
       }
-      try await node.session.call(["CLUSTER", "ADDSLOTS"] + (range.lower...range.upper).map(String.init))
+      if let message = reply.errorMessage {
+        // Redis 6 has no ADDSLOTSRANGE: list the slots instead.
+        guard message.lowercased().contains("unknown subcommand") else {
+          throw OperationError("assigning slots \(range) to \(node.given) failed: \(message)")
+        }
+        try await node.session.call(["CLUSTER", "ADDSLOTS"] + (range.lower...range.upper).map(String.init))
+      }
+      ledger.record(assigned)
     }
+    try context.stop.checkpoint()
 
     // Distinct epochs settle slot ownership at once instead of through collision handling.
     try await forEach(Array(all.enumerated())) { i, node in
@@ -107,23 +123,27 @@ public enum ClusterCreate {
       if let message = reply.errorMessage {
         throw OperationError("setting config epoch \(i + 1) on \(node.given) failed: \(message)")
       }
+      ledger.record(Change(.configEpochSet, node: node.given.description, detail: String(i + 1)))
     }
+    try context.stop.checkpoint()
 
     // Every node meets every other directly: handshakes then finish in a cron tick or two instead
     // of waiting for gossip to spread through one seed (N² tiny commands, pipelined per node).
     log("Joining \(all.count) nodes")
-    try await meetEveryone(all)
-    try await waitForJoin(all, deadline: start + timeout, timeout: timeout)
+    try await meetEveryone(all, ledger: ledger)
+    try await waitForJoin(all, deadline: start + timeout, timeout: timeout, stop: context.stop)
     log("All nodes joined after \((clock.now - start).shortText)")
     // Slot ownership only travels with messages between nodes that already know each other, and
     // the regular pings come every node-timeout/2. A second MEET round makes every node message
     // every other right away, so all learn all slots in one round trip instead of up to a second.
-    try await meetEveryone(all)
+    try await meetEveryone(all, ledger: nil)
+    try context.stop.checkpoint()
 
     try await forEach(p.plan.replicas) { r in
       let node = p.node(r.node)
       let master = p.node(p.plan.masters[r.masterIndex].node)
       try await node.session.call("CLUSTER", "REPLICATE", master.id)
+      ledger.record(Change(.replicated, node: node.given.description, peer: master.given.description))
     }
     let replicaOf = Dictionary(
       uniqueKeysWithValues: p.plan.replicas.map {
@@ -131,22 +151,36 @@ public enum ClusterCreate {
       })
     try await Convergence.waitUntilAgreed(
       all.map(\.session), expectedNodes: all.count, replicaOf: replicaOf, serving: false,
-      deadline: start + timeout,
-      timeout: timeout)
+      deadline: start + timeout, timeout: timeout, stop: context.stop)
     log("Every node agrees on the configuration after \((clock.now - start).shortText)")
     guard waitServing else { return }
     try await Convergence.waitUntilAgreed(
       all.map(\.session), expectedNodes: all.count, replicaOf: replicaOf, deadline: start + timeout,
-      timeout: timeout)
+      timeout: timeout, stop: context.stop)
     log("cluster_state is ok on every node after \((clock.now - start).shortText)")
+    let replicas = p.plan.replicas.map { p.node($0.node).session }
+    if !replicas.isEmpty {
+      try await Convergence.waitUntilSynced(
+        replicas, deadline: start + timeout, timeout: timeout, stop: context.stop)
+      log("Every replica is linked and synced after \((clock.now - start).shortText)")
+    }
   }
 
   /// Every node sends CLUSTER MEET to every other one (pipelined per node, nodes in parallel).
-  static func meetEveryone(_ all: [ProbedNode]) async throws {
+  static func meetEveryone(_ all: [ProbedNode], ledger: ChangeLedger?) async throws {
     try await forEach(all) { node in
       let others = all.filter { $0.id != node.id }
       let meets = others.map { ["CLUSTER", "MEET", $0.ip, String($0.given.port), String($0.busPort)] }
-      for (reply, other) in zip(try await node.session.pipeline(meets), others) {
+      let replies: [RESPValue]
+      do {
+        replies = try await node.session.pipeline(meets)
+      } catch {
+        ledger?.record(
+          Change(.met, node: node.given.description, peer: "\(others.count) nodes", certain: false))
+        throw error
+      }
+      ledger?.record(Change(.met, node: node.given.description, peer: "\(others.count) nodes"))
+      for (reply, other) in zip(replies, others) {
         if let message = reply.errorMessage {
           throw OperationError("\(node.given) could not MEET \(other.clusterAddress): \(message)")
         }
@@ -155,9 +189,9 @@ public enum ClusterCreate {
   }
 
   /// Polls every 20 ms until each node knows every other and none is in handshake.
-  static func waitForJoin(_ nodes: [ProbedNode], deadline: ContinuousClock.Instant, timeout: Duration)
-    async throws
-  {
+  static func waitForJoin(
+    _ nodes: [ProbedNode], deadline: ContinuousClock.Instant, timeout: Duration, stop: StopToken
+  ) async throws {
     let ids = Set(nodes.map(\.id))
     while true {
       let views = await mapConcurrently(nodes, limit: 64) { node -> [ClusterNodeEntry] in
@@ -181,6 +215,7 @@ public enum ClusterCreate {
           "the nodes did not all join within \(timeout.shortText): \(lines.joined(separator: "; "))\(missing.count > 10 ? "; …" : ""). Check that every node can reach the others' cluster bus ports."
         )
       }
+      try stop.checkpoint()
       try await Task.sleep(for: .milliseconds(20))
     }
   }
@@ -194,4 +229,32 @@ public enum ClusterCreate {
       try await group.waitForAll()
     }
   }
+}
+
+/// `create` through the mutation pipeline: probe and plan, then form the cluster and wait.
+public struct CreateMutation: ClusterMutation {
+  public var prepare: @Sendable () async throws -> PreparedCreate
+  public var wait: Duration
+  public var waitServing: Bool
+
+  public init(
+    prepare: @escaping @Sendable () async throws -> PreparedCreate, wait: Duration, waitServing: Bool
+  ) {
+    self.prepare = prepare
+    self.wait = wait
+    self.waitServing = waitServing
+  }
+
+  public func plan() async throws -> PreparedCreate { try await prepare() }
+
+  public func apply(_ plan: PreparedCreate, _ context: ApplyContext) async throws {
+    try await ClusterCreate.apply(plan, timeout: wait, waitServing: waitServing, context: context)
+  }
+
+  /// A half-formed cluster is not repaired by fix: its nodes are reset and created again.
+  public func nextSteps(_ plan: PreparedCreate, _ ledger: ChangeLedger, interrupted: Bool) -> [NextStep] {
+    [.check]
+  }
+
+  public func close(_ plan: PreparedCreate) async { await plan.closeAll() }
 }

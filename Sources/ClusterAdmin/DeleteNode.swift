@@ -54,46 +54,105 @@ public enum DeleteNode {
   /// blacklist that stops gossip from re-adding it), resets the victim, and waits until no
   /// reachable node lists it.
   public static func apply(
-    _ plan: DeleteNodePlan, cluster: LiveCluster, timeout: Duration, log: @Sendable (String) -> Void
+    _ plan: DeleteNodePlan, cluster: LiveCluster, timeout: Duration, context: ApplyContext
   ) async throws {
     let clock = ContinuousClock()
     let start = clock.now
+    let ledger = context.ledger
     for (replica, master) in plan.moves {
       guard let s = cluster.session(replica.id) else { continue }
       try await s.call("CLUSTER", "REPLICATE", master.id)
-      log("\(replica.label) now replicates \(master.label)")
+      ledger.record(Change(.replicated, node: replica.label, peer: master.label))
+      context.log("\(replica.label) now replicates \(master.label)")
     }
+    try context.stop.checkpoint()
     let victimId = plan.victim.id
     let failures = await mapConcurrently(plan.forgetters, limit: 64) { node -> String? in
       guard let s = cluster.session(node.id) else { return "\(node.label): not connected" }
-      let reply = try? await s.pipeline([["CLUSTER", "FORGET", victimId]])[0]
-      guard let message = reply?.errorMessage else { return reply == nil ? "\(node.label): no reply" : nil }
+      let forgot = Change(.forgotten, node: node.label, peer: plan.victim.label)
+      let reply: RESPValue
+      do {
+        reply = try await s.pipeline([["CLUSTER", "FORGET", victimId]])[0]
+      } catch {
+        var c = forgot
+        c.certain = false
+        ledger.record(c)
+        return "\(node.label): \(error)"
+      }
+      guard let message = reply.errorMessage else {
+        ledger.record(forgot)
+        return nil
+      }
       // A node that already forgot it is fine.
       return message.contains("Unknown node") ? nil : "\(node.label): \(message)"
     }.compactMap { $0 }
     if !failures.isEmpty { throw OperationError("FORGET failed on \(failures.joined(separator: "; "))") }
-    log("\(plan.forgetters.count) node(s) forgot \(plan.victim.label) in \((clock.now - start).shortText)")
+    context.log(
+      "\(plan.forgetters.count) node(s) forgot \(plan.victim.label) in \((clock.now - start).shortText)")
     if plan.victim.isReachable, let s = cluster.session(victimId) {
-      _ = try? await s.pipeline([["CLUSTER", "RESET", "SOFT"]])
-      log("Reset \(plan.victim.label) (CLUSTER RESET SOFT)")
+      if (try? await s.pipeline([["CLUSTER", "RESET", "SOFT"]])[0].errorMessage) == .some(nil) {
+        ledger.record(Change(.reset, node: plan.victim.label))
+        context.log("Reset \(plan.victim.label) (CLUSTER RESET SOFT)")
+      }
     }
     let deadline = start + timeout
     while true {
       let still = await mapConcurrently(plan.forgetters, limit: 64) { node -> String? in
-        guard let s = cluster.session(node.id), let text = try? await s.text("CLUSTER", "NODES") else {
-          return nil
+        guard let s = cluster.session(node.id) else { return "\(node.label) (not connected)" }
+        do {
+          return try await s.text("CLUSTER", "NODES").contains(victimId) ? node.label : nil
+        } catch {
+          return "\(node.label) (\(error))"
         }
-        return text.contains(victimId) ? node.label : nil
       }.compactMap { $0 }
       if still.isEmpty { break }
       if clock.now > deadline {
         throw OperationError(
           "\(still.joined(separator: ", ")) still list \(plan.victim.label) after \(timeout.shortText)")
       }
+      try context.stop.checkpoint()
       try await Task.sleep(for: .milliseconds(20))
     }
     let remaining = plan.forgetters.compactMap { cluster.session($0.id) }
     try await Convergence.waitUntilAgreed(
-      remaining, expectedNodes: cluster.view.nodes.count - 1, deadline: deadline, timeout: timeout)
+      remaining, expectedNodes: cluster.view.nodes.count - 1, deadline: deadline, timeout: timeout,
+      stop: context.stop)
   }
+}
+
+/// `del-node` through the mutation pipeline.
+public struct DeleteNodeMutation: ClusterMutation {
+  public var load: @Sendable () async throws -> LiveCluster
+  public var node: String
+  public var wait: Duration
+
+  public init(load: @escaping @Sendable () async throws -> LiveCluster, node: String, wait: Duration) {
+    self.load = load
+    self.node = node
+    self.wait = wait
+  }
+
+  public struct Plan: Sendable {
+    public var cluster: LiveCluster
+    public var delete: DeleteNodePlan
+  }
+
+  public func plan() async throws -> Plan {
+    let cluster = try await load()
+    do {
+      return Plan(cluster: cluster, delete: try DeleteNode.plan(cluster, node: node))
+    } catch {
+      await cluster.closeAll()
+      throw error
+    }
+  }
+
+  public func apply(_ plan: Plan, _ context: ApplyContext) async throws {
+    try await DeleteNode.apply(plan.delete, cluster: plan.cluster, timeout: wait, context: context)
+  }
+
+  /// FORGET is idempotent: running del-node again finishes the job.
+  public func nextSteps(_ plan: Plan, _ ledger: ChangeLedger, interrupted: Bool) -> [NextStep] { [.rerun] }
+
+  public func close(_ plan: Plan) async { await plan.cluster.closeAll() }
 }

@@ -1,4 +1,5 @@
 import ClusterKit
+import RESP
 
 /// How CLUSTER FAILOVER runs on the replica.
 public enum FailoverMode: String, Sendable, CaseIterable {
@@ -72,7 +73,7 @@ public enum Failover {
       ])
     }
     if !linkUp && mode == .coordinated {
-      throw ValidationProblems([
+      throw ReplicaNotLinked(problems: [
         "\(chosen.label)'s replication link to \(m.label) is down, so a coordinated failover cannot sync with the master; use --force (a majority of masters still votes) or --takeover"
       ])
     }
@@ -88,7 +89,7 @@ public enum Failover {
 
   /// Runs CLUSTER FAILOVER on the replica and waits until it is master everywhere reachable.
   public static func apply(
-    _ plan: FailoverPlan, cluster: LiveCluster, timeout: Duration, log: @Sendable (String) -> Void
+    _ plan: FailoverPlan, cluster: LiveCluster, timeout: Duration, context: ApplyContext
   ) async throws -> Duration {
     let clock = ContinuousClock()
     let start = clock.now
@@ -97,17 +98,36 @@ public enum Failover {
     }
     var command = ["CLUSTER", "FAILOVER"]
     if plan.mode != .coordinated { command.append(plan.mode.rawValue.uppercased()) }
-    try await session.call(command)
-    log("Sent \(command.joined(separator: " ")) to \(plan.replica.label)")
+    let started = Change(.failoverStarted, node: plan.replica.label, peer: plan.master.label)
+    let reply: RESPValue
+    do {
+      reply = try await session.send([command.map { Array($0.utf8) }], timeout: nil)[0]
+    } catch {
+      var c = started
+      c.certain = false
+      context.ledger.record(c)
+      throw error
+    }
+    if let message = reply.errorMessage {
+      throw ValidationProblems(["\(plan.replica.label) refused the failover: \(message)"])
+    }
+    context.ledger.record(started)
+    context.log("Sent \(command.joined(separator: " ")) to \(plan.replica.label)")
     let newId = plan.replica.id
     let slots = plan.master.entry.slots
     let peers = cluster.view.nodes.filter(\.isReachable)
     while true {
       let waiting = await mapConcurrently(peers, limit: 64) { node -> String? in
-        guard let s = cluster.session(node.id), let text = try? await s.text("CLUSTER", "NODES"),
-          let table = try? ClusterNodesParser.parse(text), let me = table.first(where: { $0.id == newId })
-        else { return node.label }
-        return me.isMaster && me.slots == slots ? nil : node.label
+        guard let s = cluster.session(node.id) else { return "\(node.label) (not connected)" }
+        do {
+          let table = try ClusterNodesParser.parse(try await s.text("CLUSTER", "NODES"))
+          guard let me = table.first(where: { $0.id == newId }) else {
+            return "\(node.label) (does not list it)"
+          }
+          return me.isMaster && me.slots == slots ? nil : node.label
+        } catch {
+          return "\(node.label) (\(error))"
+        }
       }.compactMap { $0 }
       if waiting.isEmpty { break }
       if clock.now > start + timeout {
@@ -115,12 +135,69 @@ public enum Failover {
           "\(plan.replica.label) did not become master everywhere within \(timeout.shortText): \(waiting.joined(separator: ", ")) still see the old layout"
         )
       }
+      try context.stop.checkpoint()
       try await Task.sleep(for: .milliseconds(20))
     }
     try await Convergence.waitUntilAgreed(
       peers.compactMap { cluster.session($0.id) }, expectedNodes: cluster.view.nodes.count,
-      deadline: start + timeout,
-      timeout: timeout)
+      deadline: start + timeout, timeout: timeout, stop: context.stop)
     return clock.now - start
   }
+}
+
+/// A coordinated failover needs the replica's link to its master up; it may only be syncing
+/// (a replica that just joined), so the caller may wait for it.
+public struct ReplicaNotLinked: Error, Sendable, CustomStringConvertible {
+  public var problems: [String]
+  public var description: String { problems.joined(separator: "; ") }
+}
+
+/// `failover` through the mutation pipeline. Planning waits, bounded, for a replica whose link is
+/// still coming up (a create or add-node just before), as add-node and reshard wait for a settling
+/// cluster.
+public struct FailoverMutation: ClusterMutation {
+  public var load: @Sendable () async throws -> LiveCluster
+  public var decide: @Sendable (LiveCluster) throws -> FailoverPlan
+  public var wait: Duration
+
+  public init(
+    load: @escaping @Sendable () async throws -> LiveCluster,
+    decide: @escaping @Sendable (LiveCluster) throws -> FailoverPlan, wait: Duration
+  ) {
+    self.load = load
+    self.decide = decide
+    self.wait = wait
+  }
+
+  public struct Plan: Sendable {
+    public var cluster: LiveCluster
+    public var failover: FailoverPlan
+  }
+
+  public func plan() async throws -> Plan {
+    let deadline = ContinuousClock.now + wait
+    while true {
+      let cluster = try await load()
+      do {
+        return Plan(cluster: cluster, failover: try decide(cluster))
+      } catch let e as ReplicaNotLinked {
+        await cluster.closeAll()
+        if ContinuousClock.now > deadline {
+          throw ValidationProblems(e.problems.map { "\($0) (waited \(wait.shortText) for the link)" })
+        }
+        try await Task.sleep(for: .milliseconds(100))
+      } catch {
+        await cluster.closeAll()
+        throw error
+      }
+    }
+  }
+
+  public func apply(_ plan: Plan, _ context: ApplyContext) async throws -> Duration {
+    try await Failover.apply(plan.failover, cluster: plan.cluster, timeout: wait, context: context)
+  }
+
+  public func nextSteps(_ plan: Plan, _ ledger: ChangeLedger, interrupted: Bool) -> [NextStep] { [.check] }
+
+  public func close(_ plan: Plan) async { await plan.cluster.closeAll() }
 }

@@ -20,6 +20,10 @@ public enum Fix {
   {
     let view = cluster.view
     let masters = view.masters.filter(\.isReachable)
+    guard !masters.isEmpty else {
+      throw ValidationProblems(["no master of the cluster can be reached, so there is nothing to repair with"]
+      )
+    }
     // Only masters that still own slots matter: a failed-over master's data lives on in its replica.
     let unreachable = view.masters.filter { !$0.isReachable && !$0.entry.slots.isEmpty }
     if !unreachable.isEmpty && !allowUnreachable {
@@ -71,17 +75,41 @@ public enum Fix {
     }
     let slots = problems.keys.sorted()
     if slots.isEmpty { return [] }
-    // Key counts of every problem slot on every reachable master, one pipeline per master.
-    let counts = await mapConcurrently(masters, limit: 32) { m -> [Int] in
-      guard let s = cluster.session(m.id),
-        let replies = try? await s.pipeline(slots.map { ["CLUSTER", "COUNTKEYSINSLOT", String($0)] })
-      else { return slots.map { _ in 0 } }
-      return replies.map { $0.int ?? 0 }
+    // Key counts of every problem slot on every reachable master, one pipeline per master. A count
+    // that cannot be read is never taken for "no keys": the slot could be pointed away from them.
+    let counts = await mapConcurrently(masters, limit: 32) { m -> Result<[Int], ValidationProblems> in
+      let fail = { (why: String) in
+        Result<[Int], ValidationProblems>.failure(
+          ValidationProblems(["cannot count the keys of the slots to repair on \(m.label): \(why)"]))
+      }
+      guard let s = cluster.session(m.id) else { return fail("not connected") }
+      let replies: [RESPValue]
+      do {
+        replies = try await s.pipeline(slots.map { ["CLUSTER", "COUNTKEYSINSLOT", String($0)] })
+      } catch {
+        return fail("\(error)")
+      }
+      var out: [Int] = []
+      for (slot, reply) in zip(slots, replies) {
+        guard let n = reply.int else {
+          return fail("COUNTKEYSINSLOT \(slot) answered \(reply.errorMessage ?? "with no number")")
+        }
+        out.append(n)
+      }
+      return .success(out)
     }
+    let problemsReading = counts.compactMap { r -> String? in
+      if case .failure(let e) = r { return e.description }
+      return nil
+    }
+    if !problemsReading.isEmpty { throw ValidationProblems(problemsReading) }
+    let keyCounts = counts.compactMap { try? $0.get() }
     var repairs: [SlotRepair] = []
     let slotLoad = Dictionary(uniqueKeysWithValues: masters.map { ($0.id, $0.entry.slots.count) })
     for (i, slot) in slots.enumerated() {
-      let holders = zip(masters, counts).map { KeyHolder(nodeId: $0.id, keys: $1[i]) }.filter { $0.keys > 0 }
+      let holders = zip(masters, keyCounts).map { KeyHolder(nodeId: $0.id, keys: $1[i]) }.filter {
+        $0.keys > 0
+      }
       let owner = chooseOwner(
         slot, masters: masters, claims: claims[slot] ?? [], holders: holders, slotLoad: slotLoad)
       repairs.append(
@@ -115,75 +143,185 @@ public enum Fix {
     if claims.count > 1 { return claims.max { (keysOf[$0] ?? 0, $1) < (keysOf[$1] ?? 0, $0) }! }
     if let most = holders.max(by: { ($0.keys, $1.nodeId) < ($1.keys, $0.nodeId) }) { return most.nodeId }
     if let importer = masters.first(where: { $0.entry.importing[slot] != nil }) { return importer.id }
-    return masters.min { (slotLoad[$0.id] ?? 0, $0.id) < (slotLoad[$1.id] ?? 0, $1.id) }!.id
+    // `masters` is never empty here: plan refuses a cluster without a reachable master.
+    return masters.min { (slotLoad[$0.id] ?? 0, $0.id) < (slotLoad[$1.id] ?? 0, $1.id) }?.id ?? claims.first
+      ?? ""
   }
 
-  /// Repairs slot by slot: clear stale states, make the owner claim the slot (with a new epoch so its
-  /// claim wins), move every other master's keys to it, then point every master at it.
+  /// Repairs in two passes. First every slot that needs no key moved (a dead master's slots, slots
+  /// whose owner only needs to be agreed on): a cluster with uncovered slots is down and its nodes
+  /// refuse MIGRATE with CLUSTERDOWN, so coverage comes back before any key moves. Then, slot by
+  /// slot, those whose keys sit on other masters: clear stale states, make the owner claim the
+  /// slot (with a new epoch so its claim wins), move every other master's keys to it, then point
+  /// every master at it. Every step that took effect is recorded; a stop request is honoured
+  /// between slots.
   public static func apply(
-    _ repairs: [SlotRepair], cluster: LiveCluster, migrate: MigrateOptions, log: @Sendable (String) -> Void
+    _ repairs: [SlotRepair], cluster: LiveCluster, migrate: MigrateOptions, context: ApplyContext
   ) async throws -> Int {
-    let masters = cluster.view.masters.filter(\.isReachable)
+    let ordered = repairs.filter(\.keyHolders.isEmpty) + repairs.filter { !$0.keyHolders.isEmpty }
     let migrator = KeyMigrator(options: migrate)
     var keysMoved = 0
-    for repair in repairs {
-      let slot = String(repair.slot)
-      guard let owner = cluster.session(repair.owner), let ownerNode = cluster.view.node(id: repair.owner),
-        let ownerAddress = ownerNode.address
-      else { throw OperationError("not connected to \(repair.owner.prefix(8))") }
-      let holders = Set(repair.keyHolders.map(\.nodeId))
-      // Masters without keys in the slot lose any migrating/importing state now.
-      for m in masters
-      where !holders.contains(m.id)
-        && (m.entry.migrating[repair.slot] != nil || m.entry.importing[repair.slot] != nil)
-      {
-        _ = try await cluster.session(m.id)?.pipeline([["CLUSTER", "SETSLOT", slot, "STABLE"]])
+    for repair in ordered {
+      try context.stop.checkpoint()
+      keysMoved += try await repairSlot(repair, cluster: cluster, migrator: migrator, ledger: context.ledger)
+    }
+    context.log("Repaired \(repairs.count) slot(s), moved \(keysMoved) key(s)")
+    return keysMoved
+  }
+
+  static func repairSlot(
+    _ repair: SlotRepair, cluster: LiveCluster, migrator: KeyMigrator, ledger: ChangeLedger
+  ) async throws -> Int {
+    let masters = cluster.view.masters.filter(\.isReachable)
+    let slot = String(repair.slot)
+    let one = SlotSet(slots: [repair.slot])
+    guard let owner = cluster.session(repair.owner), let ownerNode = cluster.view.node(id: repair.owner),
+      let ownerAddress = ownerNode.address
+    else { throw OperationError("not connected to \(repair.owner.prefix(8))") }
+    /// Sends one command that changes the cluster: recorded when it succeeded, recorded as
+    /// uncertain when no reply came; an error reply throws with `what`.
+    func change(_ session: any NodeSession, _ command: [String], _ record: Change, _ what: String)
+      async throws
+    {
+      let reply: RESPValue
+      do {
+        reply = try await session.pipeline([command])[0]
+      } catch {
+        var c = record
+        c.certain = false
+        ledger.record(c)
+        throw error
       }
-      let claimsIt = ownerNode.entry.slots.contains(repair.slot)
-      let othersClaim = masters.contains { $0.id != repair.owner && $0.entry.slots.contains(repair.slot) }
-      if !claimsIt || othersClaim {
-        let replies = try await owner.pipeline([
-          ["MULTI"], ["CLUSTER", "DELSLOTS", slot], ["CLUSTER", "ADDSLOTS", slot], ["CLUSTER", "BUMPEPOCH"],
-          ["EXEC"],
-        ])
-        if let results = replies.last?.elements, results.count == 3, let m = results[1].errorMessage {
-          throw OperationError("making \(ownerNode.label) the owner of slot \(slot) failed: \(m)")
-        }
+      if let m = reply.errorMessage { throw OperationError("\(what) failed: \(m)") }
+      ledger.record(record)
+    }
+    let holders = Set(repair.keyHolders.map(\.nodeId))
+    // Masters without keys in the slot lose any migrating/importing state now.
+    for m in masters
+    where !holders.contains(m.id)
+      && (m.entry.migrating[repair.slot] != nil || m.entry.importing[repair.slot] != nil)
+    {
+      guard let s = cluster.session(m.id) else { continue }
+      try await change(
+        s, ["CLUSTER", "SETSLOT", slot, "STABLE"], Change(.slotsClosed, node: m.label, slots: one),
+        "closing slot \(slot) on \(m.label)")
+    }
+    let claimsIt = ownerNode.entry.slots.contains(repair.slot)
+    let othersClaim = masters.contains { $0.id != repair.owner && $0.entry.slots.contains(repair.slot) }
+    if !claimsIt || othersClaim {
+      let commands = [
+        ["MULTI"], ["CLUSTER", "DELSLOTS", slot], ["CLUSTER", "ADDSLOTS", slot], ["CLUSTER", "BUMPEPOCH"],
+        ["EXEC"],
+      ]
+      let replies: [RESPValue]
+      do {
+        replies = try await owner.pipeline(commands)
+      } catch {
+        ledger.record(Change(.slotsClaimed, node: ownerNode.label, slots: one, certain: false))
+        throw error
       }
-      for holder in repair.keyHolders {
-        guard let h = cluster.session(holder.nodeId), let hNode = cluster.view.node(id: holder.nodeId) else {
-          continue
-        }
-        let holderClaims = hNode.entry.slots.contains(repair.slot)
-        // MIGRATE only runs on a node where the slot is open.
-        _ = try await h.pipeline([["CLUSTER", "SETSLOT", slot, "STABLE"]])
-        let opening =
-          holderClaims
-          ? ["CLUSTER", "SETSLOT", slot, "MIGRATING", repair.owner]
-          : ["CLUSTER", "SETSLOT", slot, "IMPORTING", repair.owner]
-        if let m = try await h.pipeline([opening])[0].errorMessage {
-          throw OperationError("opening slot \(slot) on \(hNode.label) to move its keys failed: \(m)")
-        }
-        keysMoved += try await migrator.drain([repair.slot], from: h, to: ownerAddress, targetSession: owner)
-        let close =
-          holderClaims
-          ? ["CLUSTER", "SETSLOT", slot, "NODE", repair.owner] : ["CLUSTER", "SETSLOT", slot, "STABLE"]
-        if let m = try await h.pipeline([close])[0].errorMessage {
-          throw OperationError("closing slot \(slot) on \(hNode.label) failed: \(m)")
-        }
+      if let results = replies.last?.elements, results.count == 3, let m = results[1].errorMessage {
+        throw OperationError("making \(ownerNode.label) the owner of slot \(slot) failed: \(m)")
       }
-      _ = try await owner.pipeline([["CLUSTER", "SETSLOT", slot, "STABLE"]])
-      await withTaskGroup(of: Void.self) { group in
-        for m in masters where m.id != repair.owner {
-          group.addTask {
-            _ = try? await cluster.session(m.id)?.pipeline([
-              ["CLUSTER", "SETSLOT", slot, "NODE", repair.owner]
-            ])
-          }
+      ledger.record(Change(.slotsClaimed, node: ownerNode.label, slots: one))
+    }
+    var keysMoved = 0
+    for holder in repair.keyHolders {
+      guard let h = cluster.session(holder.nodeId), let hNode = cluster.view.node(id: holder.nodeId) else {
+        continue
+      }
+      let holderClaims = hNode.entry.slots.contains(repair.slot)
+      // MIGRATE only runs on a node where the slot is open.
+      let opening =
+        holderClaims
+        ? ["CLUSTER", "SETSLOT", slot, "MIGRATING", repair.owner]
+        : ["CLUSTER", "SETSLOT", slot, "IMPORTING", repair.owner]
+      if hNode.entry.migrating[repair.slot] != nil || hNode.entry.importing[repair.slot] != nil {
+        try await change(
+          h, ["CLUSTER", "SETSLOT", slot, "STABLE"], Change(.slotsClosed, node: hNode.label, slots: one),
+          "closing slot \(slot) on \(hNode.label)")
+      }
+      try await change(
+        h, opening,
+        Change(
+          .slotsOpened, node: hNode.label, peer: ownerNode.label, slots: one, detail: "to move its keys"),
+        "opening slot \(slot) on \(hNode.label) to move its keys")
+      let keys = try await migrator.drain([repair.slot], from: h, to: ownerAddress, targetSession: owner)
+      keysMoved += keys
+      let close =
+        holderClaims
+        ? ["CLUSTER", "SETSLOT", slot, "NODE", repair.owner] : ["CLUSTER", "SETSLOT", slot, "STABLE"]
+      try await change(
+        h, close, Change(.slotsMoved, node: hNode.label, peer: ownerNode.label, slots: one, keys: keys),
+        "closing slot \(slot) on \(hNode.label)")
+    }
+    try await change(
+      owner, ["CLUSTER", "SETSLOT", slot, "STABLE"], Change(.slotsClosed, node: ownerNode.label, slots: one),
+      "closing slot \(slot) on \(ownerNode.label)")
+    await withTaskGroup(of: Void.self) { group in
+      for m in masters where m.id != repair.owner {
+        group.addTask {
+          _ = try? await cluster.session(m.id)?.pipeline([["CLUSTER", "SETSLOT", slot, "NODE", repair.owner]])
         }
       }
     }
-    log("Repaired \(repairs.count) slot(s), moved \(keysMoved) key(s)")
     return keysMoved
   }
+}
+
+/// `fix` through the mutation pipeline: load (any state), plan the repairs, apply, wait for agreement.
+public struct FixRepair: ClusterMutation {
+  public struct Plan: Sendable {
+    public var cluster: LiveCluster
+    public var repairs: [SlotRepair]
+  }
+
+  public var load: @Sendable () async throws -> LiveCluster
+  public var searchAllSlots: Bool
+  public var allowUnreachable: Bool
+  public var migrate: MigrateOptions
+  public var wait: Duration
+
+  public init(
+    load: @escaping @Sendable () async throws -> LiveCluster, searchAllSlots: Bool, allowUnreachable: Bool,
+    migrate: MigrateOptions, wait: Duration
+  ) {
+    self.load = load
+    self.searchAllSlots = searchAllSlots
+    self.allowUnreachable = allowUnreachable
+    self.migrate = migrate
+    self.wait = wait
+  }
+
+  public func plan() async throws -> Plan {
+    let cluster = try await load()
+    do {
+      return Plan(
+        cluster: cluster,
+        repairs: try await Fix.plan(
+          cluster, searchAllSlots: searchAllSlots, allowUnreachable: allowUnreachable))
+    } catch {
+      await cluster.closeAll()
+      throw error
+    }
+  }
+
+  public func hasWork(_ plan: Plan) -> Bool { !plan.repairs.isEmpty }
+
+  public func apply(_ plan: Plan, _ context: ApplyContext) async throws -> Int {
+    try await Fix.apply(plan.repairs, cluster: plan.cluster, migrate: migrate, context: context)
+  }
+
+  public func converge(_ plan: Plan, _ outcome: Int, _ context: ApplyContext) async throws {
+    let cluster = plan.cluster
+    try await Convergence.waitUntilAgreed(
+      cluster.view.nodes.filter(\.isReachable).compactMap { cluster.session($0.id) },
+      expectedNodes: cluster.view.nodes.count, serving: false, deadline: .now + wait, timeout: wait)
+  }
+
+  public func nextSteps(_ plan: Plan, _ ledger: ChangeLedger, interrupted: Bool) -> [NextStep] {
+    [allowUnreachable ? .fixWithUnreachableMasters : .fix]
+  }
+
+  public func close(_ plan: Plan) async { await plan.cluster.closeAll() }
 }

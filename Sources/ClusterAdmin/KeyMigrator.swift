@@ -14,6 +14,8 @@ public struct MigrateOptions: Sendable {
   public var password: String?
   /// Bytes one MIGRATE may carry: big values split a batch so each MIGRATE ends well within `timeout`.
   public var bytesPerBatch: Int = 32 << 20
+  /// How long a target may keep answering CLUSTERDOWN/TRYAGAIN before the move gives up.
+  public var transientBound: Duration = .seconds(30)
   /// Called once per key so big that one MIGRATE of it alone may not finish within `timeout`.
   public var warn: @Sendable (String) -> Void = { _ in }
 
@@ -39,12 +41,18 @@ public struct KeyMigrator: Sendable {
 
   /// Drains `slots` on `source` into `target` (the slots must be open on the source). Returns the
   /// number of keys moved. GETKEYSINSLOT for all slots goes in one pipeline, then one MIGRATE per
-  /// slot with keys in the next, until every slot is empty.
+  /// slot with keys in the next (each with its own reply bound), until every slot is empty.
+  /// A target that answers CLUSTERDOWN/TRYAGAIN/LOADING is retried with backoff for at most
+  /// `options.transientBound`; a slot whose keys stop moving is an error, never an endless loop.
   public func drain(
     _ slots: [Int], from source: any NodeSession, to target: NodeAddress, targetSession: any NodeSession
   ) async throws -> Int {
     var pending = slots
     var moved = 0
+    var lastListing: [Int: [[UInt8]]] = [:]
+    var stalled: [Int: Int] = [:]
+    var transientSince: ContinuousClock.Instant?
+    var backoff = Duration.milliseconds(50)
     while !pending.isEmpty {
       let listing = try await source.pipeline(
         pending.map { ["CLUSTER", "GETKEYSINSLOT", String($0), String(options.keysPerBatch)] })
@@ -53,7 +61,10 @@ public struct KeyMigrator: Sendable {
         if let m = reply.errorMessage {
           throw OperationError("GETKEYSINSLOT \(slot) on \(source.address) failed: \(m)")
         }
-        let keys = reply.elements?.compactMap(\.bytes) ?? []
+        guard let elements = reply.elements else {
+          throw OperationError("GETKEYSINSLOT \(slot) on \(source.address) returned no key list")
+        }
+        let keys = elements.compactMap(\.bytes)
         if !keys.isEmpty { batches.append((slot, keys)) }
       }
       if batches.isEmpty { break }
@@ -61,17 +72,21 @@ public struct KeyMigrator: Sendable {
       let replies = try await source.send(
         batches.map { migrateCommand(to: target, keys: $0.keys, replace: options.replace) },
         timeout: options.timeout + .seconds(5))
+      var transient: String?
       for (batch, reply) in zip(batches, replies) {
         guard let message = reply.errorMessage else {
-          moved += batch.keys.count
+          // NOKEY: the listed keys expired before MIGRATE reached them; nothing moved.
+          if reply.string != "NOKEY" { moved += batch.keys.count }
           continue
         }
         if message.contains("BUSYKEY") {
           moved += try await resolveBusyKeys(
             batch.slot, batch.keys, source: source, target: target, targetSession: targetSession)
+        } else if Self.isTransient(message) {
+          transient = message
         } else if message.contains("IOERR") || message.lowercased().contains("timeout") {
           throw OperationError(
-            "MIGRATE of \(batch.keys.count) key(s) in slot \(batch.slot) from \(source.address) to \(target) failed: \(message). A value may be too big to move within --migrate-timeout; raise it or lower --pipeline"
+            "MIGRATE of \(batch.keys.count) key(s) in slot \(batch.slot) from \(source.address) to \(target) failed: \(message). A value may be too big to move within the MIGRATE timeout; raise it or move fewer keys per batch"
           )
         } else {
           throw OperationError(
@@ -80,8 +95,41 @@ public struct KeyMigrator: Sendable {
       }
       var seen = Set<Int>()
       pending = batches.map(\.slot).filter { seen.insert($0).inserted }
+      if let transient {
+        let now = ContinuousClock.now
+        let since = transientSince ?? now
+        transientSince = since
+        if now - since > options.transientBound {
+          throw OperationError(
+            "the target \(target) kept refusing keys for \(options.transientBound.shortText): \(transient)")
+        }
+        try await Task.sleep(for: backoff)
+        backoff = min(backoff * 2, .seconds(1))
+        continue
+      }
+      transientSince = nil
+      backoff = .milliseconds(50)
+      // The same keys listed again after MIGRATE said they moved: something keeps them on the source.
+      for batch in batches {
+        if lastListing[batch.slot] == batch.keys {
+          stalled[batch.slot, default: 0] += 1
+          if stalled[batch.slot]! >= 3 {
+            throw OperationError(
+              "keys of slot \(batch.slot) stay on \(source.address) although MIGRATE to \(target) reports them moved (\(String(decoding: batch.keys[0], as: UTF8.self)), …)"
+            )
+          }
+        } else {
+          stalled[batch.slot] = 0
+        }
+        lastListing[batch.slot] = batch.keys
+      }
     }
     return moved
+  }
+
+  /// Errors from a target that is briefly unable to take keys (cluster down while it settles).
+  static func isTransient(_ message: String) -> Bool {
+    ["CLUSTERDOWN", "TRYAGAIN", "LOADING", "MASTERDOWN"].contains { message.contains($0) }
   }
 
   /// Estimates each batch's size from MEMORY USAGE of up to 8 of its keys (one pipeline for all
@@ -131,13 +179,22 @@ public struct KeyMigrator: Sendable {
   }
 
   /// MIGRATE stops at keys that exist on the target. Keys whose DUMP is identical on both sides
-  /// are safe to overwrite; any real difference stops the move unless --replace.
+  /// are safe to overwrite; any real difference stops the move unless --replace. A reply that is
+  /// an error (ACL, say) is never taken for a value: comparing is impossible, so the move stops.
   func resolveBusyKeys(
     _ slot: Int, _ keys: [[UInt8]], source: any NodeSession, target: NodeAddress,
     targetSession: any NodeSession
   ) async throws -> Int {
     let remaining = try await source.send(keys.map { [Array("EXISTS".utf8), $0] }, timeout: nil)
-    let left = zip(keys, remaining).filter { $0.1.int == 1 }.map(\.0)
+    var left: [[UInt8]] = []
+    for (key, reply) in zip(keys, remaining) {
+      guard let n = reply.int else {
+        throw OperationError(
+          "cannot tell whether key \(String(decoding: key, as: UTF8.self)) in slot \(slot) is still on \(source.address): EXISTS answered \(reply.errorMessage ?? "with no number")"
+        )
+      }
+      if n == 1 { left.append(key) }
+    }
     if left.isEmpty { return keys.count }
     if !options.replace {
       let ours = try await source.send(left.map { [Array("DUMP".utf8), $0] }, timeout: nil)
@@ -147,7 +204,15 @@ public struct KeyMigrator: Sendable {
       var differing: [String] = []
       for (i, key) in left.enumerated() {
         let theirs = answers[2 * i + 1]
-        if theirs != .null && theirs != ours[i] { differing.append(String(decoding: key, as: UTF8.self)) }
+        let name = String(decoding: key, as: UTF8.self)
+        for (reply, side) in [(ours[i], source.address), (theirs, target)] {
+          if let m = reply.errorMessage {
+            throw OperationError(
+              "key \(name) in slot \(slot) exists on \(target) and its values cannot be compared: DUMP on \(side) failed: \(m). Nothing was overwritten; rerun with --replace to let the source's value win"
+            )
+          }
+        }
+        if theirs != .null && theirs != ours[i] { differing.append(name) }
       }
       if !differing.isEmpty {
         throw OperationError(

@@ -79,15 +79,27 @@ public enum Remeet {
   /// Sends the MEETs, waits until every node sees every other at its current address with a live
   /// link and cluster_state ok, then re-points replicas that still replicate from an old address.
   public static func apply(
-    _ meets: [Meet], nodes: [RemeetNode], timeout: Duration, log: @Sendable (String) -> Void
+    _ meets: [Meet], nodes: [RemeetNode], timeout: Duration, context: ApplyContext
   ) async throws {
+    let log = context.log
     let byID = Dictionary(nodes.map { ($0.id, $0) }, uniquingKeysWith: { x, _ in x })
     let grouped = Dictionary(grouping: meets, by: \.from)
     log("Sending \(meets.count) CLUSTER MEET to \(grouped.count) nodes")
     for (from, list) in grouped {
       guard let node = byID[from] else { continue }
-      let replies = try await node.session.pipeline(
-        list.map { ["CLUSTER", "MEET", $0.address.host, String($0.address.port), String($0.busPort)] })
+      let met = Change(
+        .met, node: node.current.description, peer: "\(list.count) nodes at their new addresses")
+      let replies: [RESPValue]
+      do {
+        replies = try await node.session.pipeline(
+          list.map { ["CLUSTER", "MEET", $0.address.host, String($0.address.port), String($0.busPort)] })
+      } catch {
+        var c = met
+        c.certain = false
+        context.ledger.record(c)
+        throw error
+      }
+      context.ledger.record(met)
       if let bad = replies.first(where: { $0.errorMessage != nil }) {
         throw OperationError("CLUSTER MEET from \(node.current) failed: \(bad.errorMessage ?? "")")
       }
@@ -116,6 +128,7 @@ public enum Remeet {
         }
       }
       if pending.isEmpty { break }
+      try context.stop.checkpoint()
       guard clock.now < deadline else {
         throw OperationError(
           "the cluster did not heal within \(timeout.shortText): " + pending.prefix(4).joined(separator: "; ")
@@ -135,7 +148,85 @@ public enum Remeet {
       {
         log("Re-pointing replica \(node.current) at its master \(master.current)")
         try await node.session.call("CLUSTER", "REPLICATE", masterID)
+        context.ledger.record(
+          Change(.replicated, node: node.current.description, peer: master.current.description))
       }
     }
   }
+}
+
+/// A node to survey for `fix --remeet`: where it is now and how to open a session to it.
+public struct RemeetMember: Sendable {
+  public var name: String
+  public var address: NodeAddress
+  public var connect: @Sendable () async throws -> any NodeSession
+
+  public init(
+    name: String, address: NodeAddress, connect: @escaping @Sendable () async throws -> any NodeSession
+  ) {
+    self.name = name
+    self.address = address
+    self.connect = connect
+  }
+}
+
+/// `fix --remeet` through the mutation pipeline: survey every member at its current address,
+/// plan the MEETs, send them, wait until the cluster heals.
+public struct RemeetMutation: ClusterMutation {
+  public struct Plan: Sendable {
+    public var nodes: [RemeetNode]
+    public var meets: [Remeet.Meet]
+    /// Members that know no other node (lost nodes.conf): left alone.
+    public var alone: [String]
+  }
+
+  public var members: [RemeetMember]
+  public var wait: Duration
+
+  public init(members: [RemeetMember], wait: Duration) {
+    self.members = members
+    self.wait = wait
+  }
+
+  public func plan() async throws -> Plan {
+    var nodes: [RemeetNode] = []
+    var alone: [String] = []
+    func closeAll() async { for n in nodes { await n.session.close() } }
+    for member in members {
+      do {
+        let session = try await member.connect()
+        let view = (try? ClusterNodesParser.parse(try await session.text("CLUSTER", "NODES"))) ?? []
+        guard let me = view.first(where: \.isMyself), view.count > 1 else {
+          alone.append(member.name)
+          await session.close()
+          continue
+        }
+        nodes.append(
+          RemeetNode(
+            id: me.id, current: member.address, busPort: me.busPort ?? member.address.port + 10000,
+            view: view,
+            session: session))
+      } catch {
+        await closeAll()
+        throw ValidationProblems(["cannot read \(member.name): \(error)"])
+      }
+    }
+    do {
+      return Plan(nodes: nodes, meets: try Remeet.plan(nodes), alone: alone)
+    } catch {
+      await closeAll()
+      throw error
+    }
+  }
+
+  public func hasWork(_ plan: Plan) -> Bool { !plan.meets.isEmpty }
+
+  public func apply(_ plan: Plan, _ context: ApplyContext) async throws {
+    try await Remeet.apply(plan.meets, nodes: plan.nodes, timeout: wait, context: context)
+  }
+
+  /// MEETs are idempotent: running it again picks up where it stopped.
+  public func nextSteps(_ plan: Plan, _ ledger: ChangeLedger, interrupted: Bool) -> [NextStep] { [.rerun] }
+
+  public func close(_ plan: Plan) async { for n in plan.nodes { await n.session.close() } }
 }

@@ -2,9 +2,6 @@ import ClusterKit
 import RESP
 import Synchronization
 
-/// Set by Ctrl-C during a move: the slots in flight finish, then the mover stops.
-public let stopRequested = Atomic<Bool>(false)
-
 /// Progress of a move, reported after every batch of slots.
 public struct MoveProgress: Sendable {
   public var slotsDone: Int
@@ -30,12 +27,19 @@ public struct SlotMover: Sendable {
   public var slotsPerBatch: Int
   /// Source→target pairs moved at the same time (pairs sharing a node are never concurrent).
   public var pairConcurrency: Int
+  /// Every SETSLOT that took effect is recorded here.
+  public var ledger: ChangeLedger
+  /// Checked between batches: the slots in flight finish, then the mover stops.
+  public var stop: StopToken
 
   public init(
-    cluster: LiveCluster, migrate: MigrateOptions, slotsPerBatch: Int = 64, pairConcurrency: Int = 8
+    cluster: LiveCluster, migrate: MigrateOptions, ledger: ChangeLedger, stop: StopToken,
+    slotsPerBatch: Int = 64, pairConcurrency: Int = 8
   ) {
     self.cluster = cluster
     self.migrate = migrate
+    self.ledger = ledger
+    self.stop = stop
     self.slotsPerBatch = slotsPerBatch
     self.pairConcurrency = pairConcurrency
   }
@@ -102,25 +106,39 @@ public struct SlotMover: Sendable {
       cluster.session($0.id)
     }
     let migrator = KeyMigrator(options: migrate)
+    let sourceName = view.node(id: pair.source)?.label ?? source.address.description
+    let targetName = targetNode.label
     for start in stride(from: 0, to: pair.slots.count, by: slotsPerBatch) {
-      if stopRequested.load(ordering: .relaxed) { return false }
+      if stop.isRequested { return false }
       let batch = Array(pair.slots[start..<min(start + slotsPerBatch, pair.slots.count)])
-      try await expectOK(
-        target, batch.map { ["CLUSTER", "SETSLOT", String($0), "IMPORTING", pair.source] }, "IMPORTING")
-      try await expectOK(
-        source, batch.map { ["CLUSTER", "SETSLOT", String($0), "MIGRATING", pair.target] }, "MIGRATING")
+      try await setSlots(
+        target, batch, "IMPORTING", pair.source, what: "IMPORTING",
+        opened: Change(.slotsOpened, node: targetName, peer: sourceName, detail: "importing"))
+      try await setSlots(
+        source, batch, "MIGRATING", pair.target, what: "MIGRATING",
+        opened: Change(.slotsOpened, node: sourceName, peer: targetName, detail: "migrating"))
       let keys = try await migrator.drain(batch, from: source, to: targetAddress, targetSession: target)
       // Target first: if it crashed after the source let go, the slot would have no owner.
-      try await expectOK(
-        target, batch.map { ["CLUSTER", "SETSLOT", String($0), "NODE", pair.target] }, "NODE on the target")
+      try await setSlots(target, batch, "NODE", pair.target, what: "NODE on the target", opened: nil)
+      ledger.record(
+        Change(.slotsMoved, node: sourceName, peer: targetName, slots: SlotSet(slots: batch), keys: keys))
       let finish = batch.map { ["CLUSTER", "SETSLOT", String($0), "NODE", pair.target] }
-      for reply in try await source.pipeline(finish) {
-        // A source that just gave away its last slot may already have turned into a replica.
-        if let m = reply.errorMessage, !m.contains("only with masters"), !m.contains("NOREPLICAS"),
-          !m.contains("UNBLOCKED")
-        {
-          throw OperationError("SETSLOT NODE on the source \(source.address) failed: \(m)")
+      do {
+        for reply in try await source.pipeline(finish) {
+          // A source that just gave away its last slot may already have turned into a replica.
+          if let m = reply.errorMessage, !m.contains("only with masters"), !m.contains("NOREPLICAS"),
+            !m.contains("UNBLOCKED")
+          {
+            throw OperationError("SETSLOT NODE on the source \(source.address) failed: \(m)")
+          }
         }
+      } catch {
+        // The target owns the slots; the source may still say MIGRATING until fix closes it.
+        ledger.record(
+          Change(
+            .slotsOpened, node: sourceName, peer: targetName, slots: SlotSet(slots: batch),
+            detail: "migrating"))
+        throw error
       }
       // Other masters learn by gossip anyway; telling them now saves redirects.
       await withTaskGroup(of: Void.self) { group in
@@ -131,11 +149,32 @@ public struct SlotMover: Sendable {
     return true
   }
 
-  func expectOK(_ session: any NodeSession, _ commands: [[String]], _ what: String) async throws {
-    for (reply, command) in zip(try await session.pipeline(commands), commands) {
-      if let m = reply.errorMessage {
-        throw OperationError("SETSLOT \(command[2]) \(what) on \(session.address) failed: \(m)")
+  /// One SETSLOT per slot of `batch`, pipelined. The slots that answered OK are recorded as
+  /// opened; when the pipeline itself failed (no reply), all of them may be.
+  func setSlots(
+    _ session: any NodeSession, _ batch: [Int], _ state: String, _ peer: String, what: String,
+    opened: Change?
+  ) async throws {
+    let commands = batch.map { ["CLUSTER", "SETSLOT", String($0), state, peer] }
+    let replies: [RESPValue]
+    do {
+      replies = try await session.pipeline(commands)
+    } catch {
+      if var c = opened {
+        c.slots = SlotSet(slots: batch)
+        c.certain = false
+        ledger.record(c)
       }
+      throw error
+    }
+    let ok = zip(batch, replies).filter { $0.1.errorMessage == nil }.map(\.0)
+    if var c = opened, !ok.isEmpty {
+      c.slots = SlotSet(slots: ok)
+      ledger.record(c)
+    }
+    if let (slot, reply) = zip(batch, replies).first(where: { $0.1.errorMessage != nil }) {
+      throw OperationError(
+        "SETSLOT \(slot) \(what) on \(session.address) failed: \(reply.errorMessage ?? "")")
     }
   }
 }

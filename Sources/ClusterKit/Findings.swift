@@ -185,22 +185,26 @@ public enum HealthCheck {
     ]
   }
 
+  /// One finding per node, direction and peer, naming slot ranges: a reshard stopped mid-batch
+  /// reads "slots 4961-5024 are migrating …", not 64 clauses.
   static func openSlots(_ view: ClusterView) -> [Finding] {
     var out: [Finding] = []
     for n in view.nodes {
-      for (slot, dest) in n.entry.migrating.sorted(by: { $0.key < $1.key }) {
-        out.append(
-          Finding(
-            .error, "open_slot",
-            "slot \(slot) is migrating on \(n.label) (\(n.shortId)) to \(dest.prefix(8))",
-            nodes: [n.id, dest], slots: "\(slot)"))
-      }
-      for (slot, source) in n.entry.importing.sorted(by: { $0.key < $1.key }) {
-        out.append(
-          Finding(
-            .error, "open_slot",
-            "slot \(slot) is importing on \(n.label) (\(n.shortId)) from \(source.prefix(8))",
-            nodes: [n.id, source], slots: "\(slot)"))
+      for (states, verb, preposition) in [
+        (n.entry.migrating, "migrating", "to"), (n.entry.importing, "importing", "from"),
+      ] {
+        let byPeer = Dictionary(grouping: states, by: \.value)
+        for (peer, entries) in byPeer.sorted(by: { $0.value.map(\.key).min()! < $1.value.map(\.key).min()! })
+        {
+          let slots = SlotSet(slots: entries.map(\.key))
+          let what =
+            slots.count == 1 ? "slot \(slots.rangesDescription) is" : "slots \(slots.rangesDescription) are"
+          out.append(
+            Finding(
+              .error, "open_slot",
+              "\(what) \(verb) on \(n.label) (\(n.shortId)) \(preposition) \(peer.prefix(8))",
+              nodes: [n.id, peer], slots: slots.rangesDescription))
+        }
       }
     }
     return out

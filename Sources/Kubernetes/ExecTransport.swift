@@ -417,4 +417,7 @@ actor StartGate {
 public enum KubectlChildren {
   /// SIGTERM to every live kubectl child; safe to call from a signal handler.
   public static func terminateAll() { ChildRegistry.shared.terminateAll() }
+
+  /// Creates the registry now, so a signal handler calling `terminateAll` never initialises it.
+  public static func prepareForSignals() { _ = ChildRegistry.shared }
 }

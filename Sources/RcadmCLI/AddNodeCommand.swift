@@ -39,49 +39,44 @@ struct AddNodeCommand: AsyncParsableCommand {
     let newSpec = try parseSeed([reach.nodeName(newNode)])
     let connector = reach.connector
     let wait = connection.waitBound(default: .seconds(30))
-    let cluster = try await loadHealthyCluster(reach.seed, connector: connector, timeout: wait)
-    let plan: AddNodePlan
-    do {
-      plan = try await AddNode.plan(
-        newNode: newSpec.address, cluster: cluster, asReplica: replica || master != nil, masterName: master,
-        connector: connector, domain: { reach.domain(ofHost: $0) })
-    } catch let e as ValidationProblems {
-      await cluster.closeAll()
-      throw RcadmError.usage("cannot add \(newSpec.address), nothing was changed: \(e)")
+    let asReplica = replica || master != nil
+    let add = AddNodeMutation(
+      load: {
+        try await Readiness.loadHealthy(seed: reach.seed, loader: connection.loader(reach), timeout: wait)
+      },
+      decide: { [master] cluster in
+        do {
+          return try await AddNode.plan(
+            newNode: newSpec.address, cluster: cluster, asReplica: asReplica, masterName: master,
+            connector: connector, domain: { reach.domain(ofHost: $0) })
+        } catch let e as ValidationProblems {
+          throw RcadmError.usage("cannot add \(newSpec.address), nothing was changed: \(e)")
+        }
+      }, wait: wait)
+    let json = output.json
+    let result = try await runMutation(
+      add, mutation, command: "add-node", question: "Add this node?",
+      steps: NextStepTexts(seed: existing, rerun: "rcadm add-node \(newNode) \(redactedSeed(existing))")
+    ) { p in
+      let plan = p.add
+      let role = plan.master.map { "replica of \($0.label) (\($0.shortId))" } ?? "master without slots"
+      if !json || mutation.dryRun {
+        printOrJSON(
+          json,
+          text: "Plan: add \(plan.node.clusterAddress) (\(plan.node.id)) as \(role)"
+            + (plan.copyFunctions ? ", copying functions" : ""),
+          json: [
+            ("new_node", .string(plan.node.clusterAddress.description)), ("id", .string(plan.node.id)),
+            ("master_id", .optional(plan.master?.id)),
+          ])
+      }
     }
-    let role = plan.master.map { "replica of \($0.label) (\($0.shortId))" } ?? "master without slots"
-    if !output.json || mutation.dryRun {
-      printOrJSON(
-        output.json,
-        text: "Plan: add \(plan.node.clusterAddress) (\(plan.node.id)) as \(role)"
-          + (plan.copyFunctions ? ", copying functions" : ""),
-        json: [
-          ("new_node", .string(plan.node.clusterAddress.description)), ("id", .string(plan.node.id)),
-          ("master_id", .optional(plan.master?.id)),
-        ])
-    }
-    if mutation.dryRun { return await finish(plan, cluster) }
-    do {
-      try confirm("Add this node?", mutation)
-      try await AddNode.apply(plan, cluster: cluster, timeout: wait, log: progress)
-    } catch let e as OperationError {
-      await finish(plan, cluster)
-      throw RcadmError.problems("add-node failed: \(e.description)")
-    } catch {
-      await finish(plan, cluster)
-      throw error
-    }
-    await finish(plan, cluster)
+    guard case .applied(let p, _, _) = result else { return }
     try await reportAfterChange(
-      reach, json: output.json,
+      reach, json: json,
       extra: [
-        ("added", .string(plan.node.clusterAddress.description)), ("master_id", .optional(plan.master?.id)),
+        ("added", .string(p.add.node.clusterAddress.description)), ("master_id", .optional(p.add.master?.id)),
       ])
-  }
-
-  func finish(_ plan: AddNodePlan, _ cluster: LiveCluster) async {
-    await plan.node.session.close()
-    await cluster.closeAll()
   }
 }
 
@@ -102,7 +97,7 @@ func loadHealthyCluster(_ seed: NodeAddress, connector: any NodeConnector, timeo
 /// A plan line as text, or as a JSON document when --json.
 func printOrJSON(_ json: Bool, text: String, json fields: [(String, JSON)]) {
   if json {
-    print(JSON.object([("dry_run", .bool(true))] + fields).render())
+    emit(JSON.object([("dry_run", .bool(true))] + fields))
   } else {
     print(Terminal.bold(text))
   }

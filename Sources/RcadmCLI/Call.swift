@@ -85,10 +85,10 @@ struct Call: AsyncParsableCommand {
       }
     }
     if output.json {
-      print(
+      emit(
         JSON.object([
           ("command", .string(words.first ?? "")), ("nodes", .array(rows)), ("failed", .int(failed)),
-        ]).render())
+        ]))
     }
     if failed > 0 { throw ExitCode(1) }
   }

@@ -43,7 +43,7 @@ struct Check: AsyncParsableCommand {
     let code: Int32 = errors > 0 || (strict && warnings > 0) ? 1 : 0
     await cluster.closeAll()
     if output.json {
-      print(CheckReport.json(cluster.view, findings, exitCode: code).render())
+      emit(CheckReport.json(cluster.view, findings, exitCode: code))
     } else {
       print(CheckReport.text(cluster.view, findings, searchedOwners: searchMultipleOwners))
     }

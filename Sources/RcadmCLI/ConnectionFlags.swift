@@ -115,10 +115,13 @@ enum RcadmError: Error, CustomStringConvertible {
   case problems(String)
   /// Interrupted mid-operation; `rcadm fix` recovers (exit 3).
   case interrupted(String)
+  /// A change failed or was stopped after some steps took effect (exit 1, or 3 when interrupted).
+  case changed(ChangeReport)
 
   var description: String {
     switch self {
     case .usage(let m), .problems(let m), .interrupted(let m): return m
+    case .changed(let report): return report.message
     }
   }
 
@@ -127,6 +130,7 @@ enum RcadmError: Error, CustomStringConvertible {
     case .usage: return 2
     case .problems: return 1
     case .interrupted: return 3
+    case .changed(let report): return report.exitCode
     }
   }
 }

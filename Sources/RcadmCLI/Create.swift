@@ -61,53 +61,41 @@ struct Create: AsyncParsableCommand {
       nodes = specs.map(\.address)
       reach = Reach(connector: try connection.connector(for: specs.first), seed: nodes[0], kube: nil)
     }
-    let prepared: PreparedCreate
-    do {
-      prepared = try await ClusterCreate.prepare(
-        nodes, replicas: replicas, connector: reach.connector,
-        domain: { reach.domain(ofHost: $0.given.host) ?? $0.ip })
-    } catch let problems as ValidationProblems {
-      throw RcadmError.usage("cannot create the cluster, nothing was changed: \(problems)")
+    let json = output.json
+    let create = CreateMutation(
+      prepare: { [replicas] in
+        do {
+          return try await ClusterCreate.prepare(
+            nodes, replicas: replicas, connector: reach.connector,
+            domain: { reach.domain(ofHost: $0.given.host) ?? $0.ip })
+        } catch let problems as ValidationProblems {
+          throw RcadmError.usage("cannot create the cluster, nothing was changed: \(problems)")
+        }
+      }, wait: connection.waitBound(default: .seconds(60)), waitServing: !noWait)
+    let result = try await runMutation(
+      create, mutation, command: "create", question: "Create this cluster?",
+      steps: NextStepTexts(seed: addresses.first ?? "", rerun: "rcadm create")
+    ) { plan in
+      if !json || mutation.dryRun { printPlan(plan) }
     }
-    if !output.json || mutation.dryRun { printPlan(prepared) }
-    if mutation.dryRun {
-      await prepared.closeAll()
-      return
-    }
-    do {
-      try confirm("Create this cluster?", mutation)
-    } catch {
-      await prepared.closeAll()
-      throw error
-    }
-    do {
-      try await ClusterCreate.apply(
-        prepared, timeout: connection.waitBound(default: .seconds(60)), waitServing: !noWait, log: progress)
-    } catch let e as OperationError {
-      await prepared.closeAll()
-      throw RcadmError.problems("create failed: \(e.description). Inspect with 'rcadm check'.")
-    }
-    await prepared.closeAll()
+    guard case .applied(let prepared, _, _) = result else { return }
     if noWait {
       let note =
         "Every node agrees; the cluster serves once cluster_state is ok on all nodes (rcadm check tells)."
-      if output.json {
-        print(
-          JSON.object([("plan", planJSON(prepared)), ("serving", .bool(false)), ("note", .string(note))])
-            .render())
+      if json {
+        emit(JSON.object([("plan", planJSON(prepared)), ("serving", .bool(false)), ("note", .string(note))]))
       } else {
         print(note)
       }
       return
     }
     try await reportAfterChange(
-      reach.at(prepared.plan.masters[0].node.address), json: output.json,
-      extra: [("plan", planJSON(prepared))])
+      reach.at(prepared.plan.masters[0].node.address), json: json, extra: [("plan", planJSON(prepared))])
   }
 
   func printPlan(_ p: PreparedCreate) {
     if output.json {
-      print(JSON.object([("dry_run", .bool(true)), ("plan", planJSON(p))]).render())
+      emit(JSON.object([("dry_run", .bool(true)), ("plan", planJSON(p))]))
       return
     }
     print(Terminal.bold("Plan: \(p.plan.masters.count) masters, \(p.plan.replicas.count) replicas"))
@@ -184,7 +172,7 @@ func reportAfterChange(_ reach: Reach, json: Bool, extra: [(String, JSON)] = [])
   let code: Int32 = findings.contains { $0.severity == .error } ? 1 : 0
   if json {
     guard case .object(let fields) = CheckReport.json(cluster.view, findings, exitCode: code) else { return }
-    print(JSON.object(extra + [("check", .object(fields))]).render())
+    emit(JSON.object(extra + [("check", .object(fields))]))
   } else {
     print("")
     print(CheckReport.text(cluster.view, findings, searchedOwners: false))

@@ -26,49 +26,39 @@ struct DelNodeCommand: AsyncParsableCommand {
   func run() async throws {
     let reach = try await reach([address], connection, mutating: true)
     let seed = reach.seed
-    let cluster = try await loadCluster(reach)
-    let plan: DeleteNodePlan
-    do {
-      plan = try DeleteNode.plan(cluster, node: reach.nodeName(node))
-    } catch let e as ValidationProblems {
-      await cluster.closeAll()
-      throw RcadmError.usage("cannot remove \(node), nothing was changed: \(e)")
+    let json = output.json
+    let delete = DeleteNodeMutation(
+      load: { try await loadCluster(reach) }, node: reach.nodeName(node),
+      wait: connection.waitBound(default: .seconds(30)))
+    let result = try await runMutation(
+      delete, mutation, command: "del-node", question: "Remove this node?",
+      steps: NextStepTexts(seed: address, rerun: "rcadm del-node \(redactedSeed(address)) \(node)")
+    ) { p in
+      let plan = p.delete
+      let state = plan.victim.isReachable ? "" : " (unreachable: \(plan.victim.unreachableReason ?? ""))"
+      var text =
+        "Plan: remove \(plan.victim.label) (\(plan.victim.id))\(state); \(plan.forgetters.count) node(s) will forget it"
+      for (r, m) in plan.moves { text += "\n  \(r.label) will replicate \(m.label) instead" }
+      if !json || mutation.dryRun {
+        printOrJSON(
+          json, text: text,
+          json: [
+            ("remove", .string(plan.victim.id)), ("forgetters", .int(plan.forgetters.count)),
+            (
+              "moves",
+              .array(
+                plan.moves.map { .object([("replica", .string($0.replica.id)), ("to", .string($0.to.id))]) })
+            ),
+          ])
+      }
     }
-    let state = plan.victim.isReachable ? "" : " (unreachable: \(plan.victim.unreachableReason ?? ""))"
-    var text =
-      "Plan: remove \(plan.victim.label) (\(plan.victim.id))\(state); \(plan.forgetters.count) node(s) will forget it"
-    for (r, m) in plan.moves { text += "\n  \(r.label) will replicate \(m.label) instead" }
-    if !output.json || mutation.dryRun {
-      printOrJSON(
-        output.json, text: text,
-        json: [
-          ("remove", .string(plan.victim.id)), ("forgetters", .int(plan.forgetters.count)),
-          (
-            "moves",
-            .array(
-              plan.moves.map { .object([("replica", .string($0.replica.id)), ("to", .string($0.to.id))]) })
-          ),
-        ])
-    }
-    if mutation.dryRun { return await cluster.closeAll() }
-    do {
-      try confirm("Remove this node?", mutation)
-      try await DeleteNode.apply(
-        plan, cluster: cluster, timeout: connection.waitBound(default: .seconds(30)), log: progress)
-    } catch let e as OperationError {
-      await cluster.closeAll()
-      throw RcadmError.problems("del-node failed: \(e.description)")
-    } catch {
-      await cluster.closeAll()
-      throw error
-    }
-    await cluster.closeAll()
+    guard case .applied(let p, _, _) = result else { return }
+    let plan = p.delete
     // Report from a node that stays in the cluster.
     let reportSeed =
-      plan.victim.id == cluster.view.nodes.first(where: { $0.dialAddress == seed })?.id
+      plan.victim.id == p.cluster.view.nodes.first(where: { $0.dialAddress == seed })?.id
       ? plan.forgetters[0].dialAddress ?? seed : seed
     try await reportAfterChange(
-      reach.at(reportSeed), json: output.json,
-      extra: [("removed", .string(plan.victim.id))])
+      reach.at(reportSeed), json: json, extra: [("removed", .string(plan.victim.id))])
   }
 }

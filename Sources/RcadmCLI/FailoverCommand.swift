@@ -43,51 +43,44 @@ struct FailoverCommand: AsyncParsableCommand {
 
   func run() async throws {
     let reach = try await reach([address], connection, placement: true, mutating: true)
-    let cluster = try await loadCluster(reach)
     let mode: FailoverMode = takeover ? .takeover : force ? .force : .coordinated
-    let plan: FailoverPlan
+    let json = output.json
+    let failover = FailoverMutation(
+      load: { try await loadCluster(reach) },
+      decide: { [master, replica] cluster in
+        try Failover.plan(
+          cluster, master: master.map(reach.nodeName), replica: replica.map(reach.nodeName), mode: mode,
+          domain: { reach.domain(ofHost: $0) })
+      }, wait: connection.waitBound(default: .seconds(60)))
+    let result: MutationResult<FailoverMutation.Plan, Duration>
     do {
-      plan = try Failover.plan(
-        cluster, master: master.map(reach.nodeName), replica: replica.map(reach.nodeName), mode: mode,
-        domain: { reach.domain(ofHost: $0) })
-    } catch let e as ValidationProblems {
-      await cluster.closeAll()
-      throw RcadmError.usage("cannot fail over, nothing was changed: \(e)")
+      result = try await runMutation(
+        failover, mutation, command: "failover", question: "Fail over?",
+        steps: NextStepTexts(seed: address, rerun: "rcadm failover \(redactedSeed(address))")
+      ) { p in
+        let plan = p.failover
+        let lag = plan.bytesBehind.map { "\($0) bytes behind" } ?? "lag unknown (master unreachable)"
+        if !json || mutation.dryRun {
+          printOrJSON(
+            json,
+            text:
+              "Plan: \(plan.replica.label) (\(plan.replica.shortId)) takes over from \(plan.master.label) (\(plan.master.shortId)), \(mode.rawValue); replica is \(lag)",
+            json: [
+              ("replica", .string(plan.replica.id)), ("master", .string(plan.master.id)),
+              ("mode", .string(mode.rawValue)),
+              ("bytes_behind", .optional(plan.bytesBehind)),
+            ])
+        }
+      }
+    } catch RcadmError.usage(let m) where m.hasPrefix("failover: nothing was changed: ") {
+      throw RcadmError.usage("cannot fail over, nothing was changed: " + m.dropFirst(31))
     }
-    let lag = plan.bytesBehind.map { "\($0) bytes behind" } ?? "lag unknown (master unreachable)"
-    if !output.json || mutation.dryRun {
-      printOrJSON(
-        output.json,
-        text:
-          "Plan: \(plan.replica.label) (\(plan.replica.shortId)) takes over from \(plan.master.label) (\(plan.master.shortId)), \(mode.rawValue); replica is \(lag)",
-        json: [
-          ("replica", .string(plan.replica.id)), ("master", .string(plan.master.id)),
-          ("mode", .string(mode.rawValue)),
-          ("bytes_behind", .optional(plan.bytesBehind)),
-        ])
-    }
-    if mutation.dryRun { return await cluster.closeAll() }
-    let took: Duration
-    do {
-      try confirm("Fail over?", mutation)
-      took = try await Failover.apply(
-        plan, cluster: cluster, timeout: connection.waitBound(default: .seconds(60)), log: progress)
-    } catch let e as OperationError {
-      await cluster.closeAll()
-      throw RcadmError.problems("failover did not complete: \(e.description)")
-    } catch let e as ServerError {
-      await cluster.closeAll()
-      throw RcadmError.problems("failover refused by \(plan.replica.label): \(e.message)")
-    } catch {
-      await cluster.closeAll()
-      throw error
-    }
-    await cluster.closeAll()
-    if !output.json {
-      print("\(plan.replica.label) is master; every reachable node agreed after \(took.shortText).")
+    guard case .applied(let p, let took, _) = result else { return }
+    if !json {
+      print("\(p.failover.replica.label) is master; every reachable node agreed after \(took.shortText).")
     }
     try await reportAfterChange(
-      reach.at(plan.replica.dialAddress ?? cluster.view.seed), json: output.json,
-      extra: [("new_master", .string(plan.replica.id)), ("seconds", .double(took.seconds))])
+      reach.at(p.failover.replica.dialAddress ?? p.cluster.view.seed), json: json,
+      extra: [("new_master", .string(p.failover.replica.id)), ("seconds", .double(took.seconds))])
   }
 }

@@ -39,42 +39,28 @@ struct FixCommand: AsyncParsableCommand {
   func run() async throws {
     let reach = try await reach([address], connection, mutating: true)
     if remeet { return try await runRemeet(reach) }
-    let cluster = try await loadCluster(reach)
-    let repairs: [SlotRepair]
-    do {
-      repairs = try await Fix.plan(
-        cluster, searchAllSlots: searchMultipleOwners, allowUnreachable: fixWithUnreachableMasters)
-    } catch let e as ValidationProblems {
-      await cluster.closeAll()
-      throw RcadmError.usage("not fixing, nothing was changed: \(e)")
+    let wait = connection.waitBound(default: .seconds(30))
+    let repair = FixRepair(
+      load: { try await loadCluster(reach) }, searchAllSlots: searchMultipleOwners,
+      allowUnreachable: fixWithUnreachableMasters, migrate: try mover.options(connection, reach), wait: wait)
+    let rerun =
+      "rcadm fix \(redactedSeed(address))"
+      + (fixWithUnreachableMasters ? " --fix-with-unreachable-masters" : "")
+    let json = output.json
+    let result = try await runMutation(
+      repair, mutation, command: "fix", question: "Repair these slots?",
+      steps: NextStepTexts(seed: address, rerun: rerun)
+    ) { plan in
+      if !plan.repairs.isEmpty && (!json || mutation.dryRun) { printPlan(plan.repairs, plan.cluster.view) }
     }
-    if repairs.isEmpty {
-      await cluster.closeAll()
-      if !output.json { print("No slot needs repair.") }
-      return try await reportAfterChange(reach, json: output.json, extra: [("repaired", .int(0))])
+    switch result {
+    case .dryRun(let plan) where !plan.repairs.isEmpty: return
+    case .dryRun, .nothingToDo:
+      if !json { print("No slot needs repair.") }
+      try await reportAfterChange(reach, json: json, extra: [("repaired", .int(0))])
+    case .applied(let plan, _, _):
+      try await reportAfterChange(reach, json: json, extra: [("repaired", .int(plan.repairs.count))])
     }
-    if !output.json || mutation.dryRun { printPlan(repairs, cluster.view) }
-    if mutation.dryRun { return await cluster.closeAll() }
-    do {
-      try confirm("Repair these slots?", mutation)
-      Interrupt.catchDuringMoves()
-      _ = try await Fix.apply(
-        repairs, cluster: cluster, migrate: try mover.options(connection, reach), log: progress)
-      try await Convergence.waitUntilAgreed(
-        cluster.view.nodes.filter(\.isReachable).compactMap { cluster.session($0.id) },
-        expectedNodes: cluster.view.nodes.count, serving: false,
-        deadline: .now + connection.waitBound(default: .seconds(30)),
-        timeout: connection.waitBound(default: .seconds(30)))
-    } catch let e as OperationError {
-      await cluster.closeAll()
-      throw RcadmError.problems(
-        "fix stopped: \(e.description). Run rcadm fix again once the cause is addressed.")
-    } catch {
-      await cluster.closeAll()
-      throw error
-    }
-    await cluster.closeAll()
-    try await reportAfterChange(reach, json: output.json, extra: [("repaired", .int(repairs.count))])
   }
 
   /// Reads every pod at its current address and MEETs whatever the others have wrong.
@@ -84,63 +70,29 @@ struct FixCommand: AsyncParsableCommand {
         "--remeet needs a k8s:// address (or --kube-selector): it learns the nodes' new addresses from the pods"
       )
     }
-    var nodes: [RemeetNode] = []
-    var alone: [String] = []
-    func closeAll() async { for n in nodes { await n.session.close() } }
-    for pod in kube.usable {
-      let address = kube.clusterAddress(of: pod)
-      do {
-        let session = try await kube.session(to: pod)
-        let view = (try? ClusterNodesParser.parse(try await session.text("CLUSTER", "NODES"))) ?? []
-        guard let me = view.first(where: \.isMyself), view.count > 1 else {
-          alone.append(pod.name)
-          await session.close()
-          continue
-        }
-        nodes.append(
-          RemeetNode(
-            id: me.id, current: address, busPort: me.busPort ?? address.port + 10000, view: view,
-            session: session))
-      } catch {
-        await closeAll()
-        throw RcadmError.usage("cannot read pod \(pod.name), nothing was changed: \(error)")
+    let members = kube.usable.map { pod in
+      RemeetMember(name: "pod \(pod.name)", address: kube.clusterAddress(of: pod)) {
+        try await kube.session(to: pod)
       }
     }
-    for name in alone {
-      Terminal.error(
-        "Pod \(name) knows no other node (lost nodes.conf?); not touched: add it with rcadm add-node")
-    }
-    let meets: [Remeet.Meet]
-    do {
-      meets = try Remeet.plan(nodes)
-    } catch {
-      await closeAll()
-      throw RcadmError.usage("not re-meeting, nothing was changed: \(error)")
-    }
-    if !output.json || mutation.dryRun { printRemeetPlan(meets, kube) }
-    if mutation.dryRun || meets.isEmpty {
-      await closeAll()
-      if meets.isEmpty && !mutation.dryRun {
-        try await reportAfterChange(reach, json: output.json, extra: [("met", .int(0))])
+    let json = output.json
+    let result = try await runMutation(
+      RemeetMutation(members: members, wait: connection.waitBound(default: .seconds(60))), mutation,
+      command: "fix --remeet", question: "Send these MEETs?",
+      steps: NextStepTexts(seed: address, rerun: "rcadm fix \(redactedSeed(address)) --remeet")
+    ) { plan in
+      for name in plan.alone {
+        Terminal.error(
+          "\(name) knows no other node (lost nodes.conf?); not touched: add it with rcadm add-node")
       }
-      return
+      if !json || mutation.dryRun { printRemeetPlan(plan.meets, kube) }
     }
-    do {
-      try confirm("Send these MEETs?", mutation)
-    } catch {
-      await closeAll()
-      throw error
+    switch result {
+    case .dryRun: return
+    case .nothingToDo: try await reportAfterChange(reach, json: json, extra: [("met", .int(0))])
+    case .applied(let plan, _, _):
+      try await reportAfterChange(reach, json: json, extra: [("met", .int(plan.meets.count))])
     }
-    do {
-      try await Remeet.apply(
-        meets, nodes: nodes, timeout: connection.waitBound(default: .seconds(60)), log: progress)
-    } catch {
-      // Some MEETs may have been sent: not a "nothing was changed" error.
-      await closeAll()
-      throw RcadmError.problems("remeet did not complete: \(error). Run it again, or check with rcadm check.")
-    }
-    await closeAll()
-    try await reportAfterChange(reach, json: output.json, extra: [("met", .int(meets.count))])
   }
 
   func printRemeetPlan(_ meets: [Remeet.Meet], _ kube: KubeCluster) {
@@ -170,7 +122,7 @@ struct FixCommand: AsyncParsableCommand {
 
   func printPlan(_ repairs: [SlotRepair], _ view: ClusterView) {
     if output.json {
-      print(
+      emit(
         JSON.object([
           ("dry_run", .bool(true)),
           (
@@ -187,7 +139,7 @@ struct FixCommand: AsyncParsableCommand {
                 ])
               })
           ),
-        ]).render())
+        ]))
       return
     }
     print(Terminal.bold("Plan: repair \(repairs.count) slot(s)"))

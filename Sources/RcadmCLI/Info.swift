@@ -21,7 +21,7 @@ struct Info: AsyncParsableCommand {
     let view = cluster.view
     let masters = view.masters.map { MasterInfo(master: $0, view: view) }
     if output.json {
-      print(
+      emit(
         JSON.object([
           ("masters", .array(masters.map(\.json))),
           (
@@ -34,7 +34,7 @@ struct Info: AsyncParsableCommand {
               ("used_memory", .int(masters.compactMap(\.usedMemory).reduce(0, +))),
             ])
           ),
-        ]).render())
+        ]))
       return
     }
     for m in masters { print(m.text) }

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// A JSON document, written by hand so output needs no Foundation and keys keep their order.
 public indirect enum JSON: Hashable, Sendable {
   case null
@@ -78,4 +80,13 @@ extension JSON {
   /// `.string` for a value, `.null` for nil.
   static func optional(_ s: String?) -> JSON { s.map(JSON.string) ?? .null }
   static func optional(_ i: Int?) -> JSON { i.map(JSON.int) ?? .null }
+}
+
+/// Set once a command printed its JSON document, so a failure afterwards does not print a second.
+let jsonDocumentPrinted = Atomic<Bool>(false)
+
+/// Prints a command's one JSON document on standard output.
+func emit(_ doc: JSON) {
+  jsonDocumentPrinted.store(true, ordering: .relaxed)
+  print(doc.render())
 }

@@ -22,7 +22,10 @@ struct MoverFlags: ParsableArguments {
     guard pipeline >= 1 && pipeline <= 100_000 else {
       throw ValidationError("--pipeline must be between 1 and 100000 (got \(pipeline))")
     }
-    guard migrateTimeout > 0 else { throw ValidationError("--migrate-timeout must be above 0 seconds") }
+    guard migrateTimeout > 0 && migrateTimeout <= 86_400 else {
+      throw ValidationError(
+        "--migrate-timeout must be a number of seconds above 0 and at most 86400 (got \(migrateTimeout))")
+    }
   }
 
   /// MIGRATE authenticates at the target itself: in Kubernetes mode with the password rcadm found.

@@ -1,6 +1,8 @@
 import ArgumentParser
 import ClusterKit
 import Kubernetes
+import RedisClient
+import Synchronization
 
 #if canImport(Glibc)
   import Glibc
@@ -31,8 +33,21 @@ public struct Rcadm: AsyncParsableCommand {
 
   public init() {}
 
-  /// Runs rcadm with exit codes 0/1/2/3: argument errors exit 2 (not ArgumentParser's 64).
+  /// Runs rcadm with exit codes 0/1/2/3: argument errors exit 2 (not ArgumentParser's 64). With
+  /// --json, a run that ends in an error still prints exactly one JSON document on stdout.
   public static func main(_ arguments: [String]? = nil) async {
+    let words = arguments ?? Array(CommandLine.arguments.dropFirst())
+    let wantsJSON = words.prefix { $0 != "--" }.contains("--json")
+    func fail(_ code: Int32, _ errorCode: String, _ message: String, report: ChangeReport? = nil) async
+      -> Never
+    {
+      await shutdownKubeClusters()
+      if !message.isEmpty { Terminal.error(message) }
+      if wantsJSON && !jsonDocumentPrinted.load(ordering: .relaxed) {
+        emit(report?.json ?? failureDocument(code: code, errorCode: errorCode, message: message))
+      }
+      Glibc.exit(code)
+    }
     do {
       var command = try parseAsRoot(arguments)
       if var asyncCommand = command as? any AsyncParsableCommand {
@@ -43,26 +58,44 @@ public struct Rcadm: AsyncParsableCommand {
       await shutdownKubeClusters()
       Glibc.exit(0)
     } catch let error as RcadmError {
-      await shutdownKubeClusters()
-      if !error.description.isEmpty { Terminal.error("rcadm: \(error.description)") }
-      Glibc.exit(error.exitCode)
+      let message = error.description.isEmpty ? "" : "rcadm: \(error.description)"
+      switch error {
+      case .changed(let report): await fail(error.exitCode, "", message, report: report)
+      case .usage: await fail(2, "usage", message)
+      case .problems: await fail(1, "problems", message)
+      case .interrupted: await fail(3, "interrupted", message)
+      }
     } catch let error as KubeError {
-      await shutdownKubeClusters()
-      Terminal.error("rcadm: \(error.description)")
-      Glibc.exit(error.isUsage ? 2 : 1)
+      await fail(error.isUsage ? 2 : 1, "kubernetes", "rcadm: \(error.description)")
+    } catch let error as ConnectionError {
+      await fail(2, error.kind == .auth ? "auth" : "connection", "rcadm: \(error.description)")
+    } catch let error as ServerError {
+      await fail(2, "server_error", "rcadm: \(error.description)")
     } catch {
-      await shutdownKubeClusters()
       let code = exitCode(for: error).rawValue
       if code == 0 {
         // --help, --version: print as ArgumentParser does, to stdout.
+        await shutdownKubeClusters()
         let message = fullMessage(for: error)
         if !message.isEmpty { print(message) }
         Glibc.exit(0)
       }
-      let message = fullMessage(for: error)
-      if !message.isEmpty { Terminal.error(message) }
-      Glibc.exit(code == 1 && !(error is ExitCode) ? 2 : (code == 64 ? 2 : code))
+      let mapped: Int32 = code == 1 && !(error is ExitCode) ? 2 : (code == 64 ? 2 : code)
+      await fail(mapped, error is ExitCode ? "problems" : "usage", fullMessage(for: error))
     }
+  }
+
+  /// The document a failed run prints under --json: nothing was changed unless it says so.
+  static func failureDocument(code: Int32, errorCode: String, message: String) -> JSON {
+    let text = message.hasPrefix("rcadm: ") ? String(message.dropFirst(7)) : message
+    return .object([
+      ("ok", .bool(false)),
+      ("exit_code", .int(Int(code))),
+      ("error", .object([("code", .string(errorCode)), ("message", .string(text))])),
+      ("changes", .array([])),
+      ("left_open", .array([])),
+      ("next", .array([])),
+    ])
   }
 }
 

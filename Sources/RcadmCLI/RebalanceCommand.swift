@@ -44,47 +44,32 @@ struct RebalanceCommand: AsyncParsableCommand {
 
   func run() async throws {
     let reach = try await reach([address], connection, mutating: true)
-    let cluster = try await loadHealthyCluster(
-      reach.seed, connector: reach.connector, timeout: connection.waitBound(default: .seconds(30)))
-    let plan: RebalancePlan
-    do {
-      var weightOf: [String: Double] = [:]
-      for w in weights {
-        let parts = w.split(separator: "=", maxSplits: 1).map(String.init)
-        guard parts.count == 2, let value = Double(parts[1]), value.isFinite, value >= 0 else {
-          throw RcadmError.usage(
-            "--weight \(w): write NODE=WEIGHT with a number of 0 or more, e.g. --weight 3f2a=2")
+    let weights = self.weights
+    let migration = SlotMigration(
+      loader: connection.loader(reach), seed: reach.seed, wait: connection.waitBound(default: .seconds(30)),
+      migrate: try mover.options(connection, reach),
+      request: { [useEmptyMasters, threshold] view in
+        var weightOf: [String: Double] = [:]
+        for w in weights {
+          let parts = w.split(separator: "=", maxSplits: 1).map(String.init)
+          guard parts.count == 2, let value = Double(parts[1]), value.isFinite, value >= 0 else {
+            throw RcadmError.usage(
+              "--weight \(w): write NODE=WEIGHT with a number of 0 or more, e.g. --weight 3f2a=2")
+          }
+          weightOf[try resolveMaster(reach.nodeName(parts[0]), in: view, flag: "--weight").id] = value
         }
-        weightOf[try resolveMaster(parts[0], in: cluster.view, flag: "--weight").id] = value
-      }
-      do {
-        plan = try RebalancePlanner.plan(
-          masters: cluster.view.masters.map { MasterSlots($0, weight: weightOf[$0.id] ?? 1) },
-          useEmptyMasters: useEmptyMasters, thresholdPercent: threshold)
-      } catch {
-        throw RcadmError.usage("cannot plan the rebalance: \(error)")
-      }
-    } catch {
-      await cluster.closeAll()
-      throw error
-    }
-    if !plan.needed {
-      await cluster.closeAll()
-      if output.json {
-        print(JSON.object([("needed", .bool(false)), ("threshold", .double(threshold))]).render())
-      } else {
-        print("No rebalancing needed: every master is within \(threshold)% of its share.")
-      }
-      return
-    }
+        return .rebalance(weights: weightOf, useEmptyMasters: useEmptyMasters, thresholdPercent: threshold)
+      }, progress: MoveProgressPrinter().report)
     var flags = mutation
     flags.dryRun = flags.dryRun || simulate
-    let runner = SlotMoveRunner(
-      cluster: cluster, reach: reach, seedWord: address, connection: connection, mover: mover,
-      mutation: flags,
-      json: output.json,
-      resumeHint: "rcadm rebalance \(address) (it plans again from the current layout)")
-    try await runner.run(
-      plan.moves, title: "Plan: move \(plan.moves.count) slots to balance \(plan.expected.count) masters")
+    let rerun = "rcadm rebalance \(redactedSeed(address)) (it plans again from the current layout)"
+    try await runSlotMigration(
+      migration, reach, flags, output, steps: NextStepTexts(seed: address, rerun: rerun),
+      command: "rebalance",
+      title: {
+        "Plan: move \($0.moves.count) slots to balance \(Set($0.moves.map(\.target)).count) master(s)"
+      },
+      nothingToDo: "No rebalancing needed: every master is within \(threshold)% of its share.",
+      nothingToDoJSON: [("needed", .bool(false)), ("threshold", .double(threshold))])
   }
 }

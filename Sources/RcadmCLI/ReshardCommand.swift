@@ -43,41 +43,28 @@ struct ReshardCommand: AsyncParsableCommand {
     let fromNames = try askIfMissing(
       from, flag: "--from", question: "Which masters give slots (ids or addresses, comma-separated, or all)?")
     let reach = try await reach([address], connection, mutating: true)
-    let cluster = try await loadHealthyCluster(
-      reach.seed, connector: reach.connector, timeout: connection.waitBound(default: .seconds(30)))
-    let moves: [SlotMove]
-    do {
-      let view = cluster.view
-      let target = try resolveMaster(reach.nodeName(toName), in: view, flag: "--to")
-      let sources =
-        fromNames.lowercased() == "all"
-        ? view.masters.filter { $0.id != target.id && !$0.entry.slots.isEmpty }
-        : try fromNames.split(separator: ",").map {
-          try resolveMaster(reach.nodeName(String($0)), in: view, flag: "--from")
+    let seedWord = redactedSeed(address)
+    let migration = SlotMigration(
+      loader: connection.loader(reach), seed: reach.seed, wait: connection.waitBound(default: .seconds(30)),
+      migrate: try mover.options(connection, reach),
+      request: { view in
+        let target = try resolveMaster(reach.nodeName(toName), in: view, flag: "--to")
+        let sources =
+          fromNames.lowercased() == "all"
+          ? view.masters.filter { $0.id != target.id && !$0.entry.slots.isEmpty }
+          : try fromNames.split(separator: ",").map {
+            try resolveMaster(reach.nodeName(String($0)), in: view, flag: "--from")
+          }
+        if sources.contains(where: { $0.id == target.id }) {
+          throw RcadmError.usage("--to \(toName) is also among the --from masters")
         }
-      if sources.contains(where: { $0.id == target.id }) {
-        throw RcadmError.usage("--to \(toName) is also among the --from masters")
-      }
-      do {
-        moves = try ReshardPlanner.plan(
-          masters: view.masters.map { MasterSlots($0) }, sources: sources.map(\.id), target: target.id,
-          count: count)
-      } catch {
-        throw RcadmError.usage("cannot plan the reshard: \(error)")
-      }
-      guard moves.count == count else {
-        throw RcadmError.usage("the plan moves \(moves.count) slots, not \(count); nothing was changed")
-      }
-    } catch {
-      await cluster.closeAll()
-      throw error
-    }
-    let runner = SlotMoveRunner(
-      cluster: cluster, reach: reach, seedWord: address, connection: connection, mover: mover,
-      mutation: mutation,
-      json: output.json,
-      resumeHint:
-        "rcadm reshard \(address) --from \(fromNames) --to \(toName) --slots <slots still to move>")
-    try await runner.run(moves, title: "Plan: move \(count) slots")
+        return .reshard(sources: sources.map(\.id), target: target.id, count: count)
+      }, progress: MoveProgressPrinter().report)
+    try await runSlotMigration(
+      migration, reach, mutation, output,
+      steps: NextStepTexts(
+        seed: address, rerun: "rcadm reshard \(seedWord) --from \(fromNames) --to \(toName) --slots \(count)",
+        resume: { "rcadm reshard \(seedWord) --from \(fromNames) --to \(toName) --slots \($0)" }),
+      command: "reshard", title: { "Plan: move \($0.moves.count) slots" })
   }
 }

@@ -83,9 +83,12 @@ struct Sandbox: AsyncParsableCommand {
         // The sandbox forms its cluster with rcadm's own create.
         do {
           let prepared = try await ClusterCreate.prepare(addresses, replicas: replicas, connector: connector)
+          let quiet = output.json
+          let log: @Sendable (String) -> Void = { line in if !quiet { progress(line) } }
           do {
             try await ClusterCreate.apply(
-              prepared, timeout: .seconds(60), log: output.json ? { _ in } : progress)
+              prepared, timeout: .seconds(60),
+              context: ApplyContext(ledger: ChangeLedger(), stop: processStop, log: log))
           } catch {
             await prepared.closeAll()
             throw error
@@ -100,12 +103,12 @@ struct Sandbox: AsyncParsableCommand {
         }
       }
       if output.json {
-        print(
+        emit(
           JSON.object([
             ("directory", .string(location.layout.directory)),
             ("nodes", .array(addresses.map { .string($0.description) })),
             ("cluster", .bool(!noCreate)),
-          ]).render())
+          ]))
       } else if !noCreate {
         print("Cluster formed. Try: rcadm check \(addresses[0])")
       }
@@ -127,7 +130,7 @@ struct Sandbox: AsyncParsableCommand {
       let stopped = try await sandbox.down(timeout: .seconds(10), keep: keep)
       let running = stopped.filter(\.running)
       if output.json {
-        print(JSON.object([("stopped", .array(running.map { .string($0.address.description) }))]).render())
+        emit(JSON.object([("stopped", .array(running.map { .string($0.address.description) }))]))
       } else if running.isEmpty {
         print("No sandbox nodes were running in \(location.layout.directory).")
       } else {
@@ -146,7 +149,7 @@ struct Sandbox: AsyncParsableCommand {
     func run() async throws {
       let nodes = location.layout.nodes()
       if output.json {
-        print(
+        emit(
           JSON.object([
             ("directory", .string(location.layout.directory)),
             (
@@ -159,7 +162,7 @@ struct Sandbox: AsyncParsableCommand {
                   ])
                 })
             ),
-          ]).render())
+          ]))
       } else if nodes.isEmpty {
         print("No sandbox in \(location.layout.directory). Start one with 'rcadm sandbox up'.")
       } else {

@@ -16,24 +16,41 @@ struct SetTimeoutCommand: AsyncParsableCommand {
   @Argument(help: ArgumentHelp("The new timeout in milliseconds (at least 100).", valueName: "milliseconds"))
   var milliseconds: Int
 
+  @OptionGroup var mutation: MutationFlags
   @OptionGroup var output: OutputFlags
   @OptionGroup var connection: ConnectionFlags
 
   func validate() throws {
-    guard milliseconds >= 100 else {
-      throw ValidationError("the timeout must be at least 100 ms (got \(milliseconds))")
+    guard milliseconds >= 100 && milliseconds <= 2_147_483_647 else {
+      throw ValidationError("the timeout must be between 100 and 2147483647 ms (got \(milliseconds))")
     }
   }
 
   func run() async throws {
-    let cluster = try await loadCluster([address], connection)
-    let outcomes = await SetTimeout.apply(cluster, milliseconds: milliseconds)
-    await cluster.closeAll()
+    let reach = try await reach([address], connection, mutating: true)
+    let json = output.json
+    let ms = milliseconds
+    let result = try await runMutation(
+      SetTimeout(load: { try await loadCluster(reach) }, milliseconds: ms), mutation, command: "set-timeout",
+      question: "Set cluster-node-timeout on every node?",
+      steps: NextStepTexts(seed: address, rerun: "rcadm set-timeout \(redactedSeed(address)) \(ms)")
+    ) { plan in
+      let nodes = plan.cluster.view.nodes
+      if !json || mutation.dryRun {
+        printOrJSON(
+          json,
+          text: "Plan: CONFIG SET cluster-node-timeout \(ms) and CONFIG REWRITE on \(nodes.count) node(s)"
+            + nodes.filter { !$0.isReachable }.map { "\n  \($0.label) is unreachable and will be reported" }
+            .joined(),
+          json: [("milliseconds", .int(ms)), ("nodes", .array(nodes.map { .string($0.label) }))])
+      }
+    }
+    guard case .applied(_, let outcomes, _) = result else { return }
     let failed = outcomes.filter { $0.failure != nil }
-    if output.json {
-      print(
+    if json {
+      emit(
         JSON.object([
-          ("milliseconds", .int(milliseconds)),
+          ("milliseconds", .int(ms)),
           (
             "nodes",
             .array(
@@ -45,14 +62,12 @@ struct SetTimeoutCommand: AsyncParsableCommand {
               })
           ),
           ("failed", .int(failed.count)),
-        ]).render())
+        ]))
     } else {
       for o in outcomes {
         print("\(o.node.label): " + (o.failure.map { Terminal.err($0) } ?? Terminal.ok("OK")))
       }
-      print(
-        "cluster-node-timeout \(milliseconds) ms: \(outcomes.count - failed.count) OK, \(failed.count) failed."
-      )
+      print("cluster-node-timeout \(ms) ms: \(outcomes.count - failed.count) OK, \(failed.count) failed.")
     }
     if !failed.isEmpty { throw ExitCode(1) }
   }

@@ -14,7 +14,9 @@ struct PendingReply: Sendable {
   var promise: EventLoopPromise<RESPValue>
   /// The command name, so a timeout can say what did not answer.
   var label: String
-  var deadline: NIODeadline
+  /// How long this reply may take once every earlier reply of the connection has arrived: each
+  /// command of a pipeline gets its own bound (a pipeline of 64 MIGRATEs is not one 60 s wait).
+  var timeout: TimeAmount
 }
 
 /// Matches replies to commands in FIFO order and enforces per-command deadlines.
@@ -165,7 +167,7 @@ final class RESPClientHandler: ChannelDuplexHandler {
     timer = nil
     guard let head = pending.first else { return }
     let loop = context.eventLoop.assumeIsolated()
-    timer = loop.scheduleTask(deadline: head.deadline) { [self] in
+    timer = loop.scheduleTask(in: head.timeout) { [self] in
       if self.usesTLS && !self.tlsReady {
         self.fail(
           context: context,

@@ -28,14 +28,14 @@ public final class RedisConnection: NodeSession {
   public func send(_ commands: [[[UInt8]]], timeout: Duration? = nil) async throws -> [RESPValue] {
     if commands.isEmpty { return [] }
     let wait = timeout ?? commandTimeout
-    let deadline = NIODeadline.now() + .nanoseconds(Int64(wait.seconds * 1e9))
+    let bound = TimeAmount.nanoseconds(Int64(min(wait.seconds, 1e9) * 1e9))
     var payload: [UInt8] = []
     payload.reserveCapacity(commands.count * 32)
     for command in commands { RESPEncoder.encodeCommand(command, into: &payload) }
     let replies = commands.map { command in
       PendingReply(
         promise: channel.eventLoop.makePromise(of: RESPValue.self),
-        label: "\(Self.label(command)) within \(wait.shortText)", deadline: deadline)
+        label: "\(Self.label(command)) within \(wait.shortText)", timeout: bound)
     }
     let node = address
     let failure = self.failure
@@ -101,7 +101,7 @@ public final class RedisConnection: NodeSession {
       let reply = PendingReply(
         promise: channel.eventLoop.makePromise(of: RESPValue.self),
         label: "\(preamble) within \(wait.shortText)",
-        deadline: NIODeadline.now() + .nanoseconds(Int64(wait.seconds * 1e9)))
+        timeout: .nanoseconds(Int64(wait.seconds * 1e9)))
       channel.writeAndFlush(RESPRequest(payload: [], replies: [reply])).whenFailure { reply.promise.fail($0) }
       preambleReply = reply
     }

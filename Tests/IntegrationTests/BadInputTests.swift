@@ -29,6 +29,12 @@ import Testing
     #expect(r.status == 2, "\(r)")
     #expect(r.stderr.contains(message), "\(r)")
     #expect(r.stdout.isEmpty)
+    // With --json the same failure is one document on stdout.
+    let json = try Run.rcadm(args + ["--json"])
+    if !args.contains("--") && args.first != "sandbox" {
+      #expect(json.status == 2)
+      #expect(try parseJSON(json.stdout)["exit_code"] as? Int == 2, "\(json)")
+    }
   }
 
   @Test func unreachableSeed() throws {
@@ -39,7 +45,26 @@ import Testing
       r.stderr.contains(
         "cannot read the cluster from 127.0.0.1:\(port): could not connect to 127.0.0.1:\(port): connection refused"
       ))
-    #expect(r.stdout.isEmpty)
+    // Scripts parse stdout: a failed --json run still prints one document saying nothing changed.
+    let doc = try parseJSON(r.stdout)
+    #expect(doc["exit_code"] as? Int == 2)
+    #expect((doc["error"] as? [String: Any])?["code"] as? String == "usage")
+    #expect((doc["changes"] as? [Any])?.isEmpty == true)
+  }
+
+  @Test(arguments: [
+    ["reshard", "127.0.0.1:7000", "--from", "a", "--to", "b", "--slots", "5", "--migrate-timeout", "inf"],
+    ["reshard", "127.0.0.1:7000", "--from", "a", "--to", "b", "--slots", "5", "--migrate-timeout", "1e16"],
+    ["reshard", "127.0.0.1:7000", "--from", "a", "--to", "b", "--slots", "5", "--migrate-timeout", "nan"],
+    ["fix", "127.0.0.1:7000", "--timeout", "inf"],
+    ["rebalance", "127.0.0.1:7000", "--threshold", "inf"],
+    ["set-timeout", "127.0.0.1:7000", "99999999999"],
+  ])
+  func hugeAndNonFiniteNumbersAreSentencesNotCrashes(args: [String]) throws {
+    let r = try Run.rcadm(args + ["--json"])
+    #expect(r.status == 2, "\(r)")
+    #expect(r.stderr.contains("must be"), "\(r)")
+    #expect(try parseJSON(r.stdout)["exit_code"] as? Int == 2, "\(r)")
   }
 
   @Test func passwordProblems() async throws {

@@ -266,7 +266,7 @@ import Testing
       let info = try rcadm(kube, ["info", kube.target] + exec)
       #expect(info.status == 0, "\(info)")
       #expect(info.stdout.contains("4 masters"), "\(info.stdout)")
-      let timeout = try rcadm(kube, ["set-timeout", kube.target, "3000"] + exec)
+      let timeout = try rcadm(kube, ["set-timeout", kube.target, "3000", "--yes"] + exec)
       #expect(timeout.status == 0, "\(timeout)")
       let called = try rcadm(
         kube, ["call", kube.target] + exec + ["--", "CONFIG", "GET", "cluster-node-timeout"])

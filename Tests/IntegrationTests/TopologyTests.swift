@@ -154,8 +154,16 @@ import Testing
       try create(c, 4, replicas: 0)
       let bad = try Run.rcadm(["set-timeout", c.addressStrings[0], "50"])
       #expect(bad.status == 2)
-      #expect(bad.stderr.contains("at least 100 ms"))
-      let r = try Run.rcadm(["set-timeout", c.addressStrings[0], "3500", "--json"])
+      #expect(bad.stderr.contains("between 100 and"))
+      // A change like any other: a plan, --dry-run, and no change without --yes when nobody can answer.
+      let dry = try Run.rcadm(["set-timeout", c.addressStrings[0], "3500", "--dry-run"])
+      #expect(dry.status == 0 && dry.stdout.contains("CONFIG SET cluster-node-timeout 3500"), "\(dry)")
+      let unasked = try Run.rcadm(["set-timeout", c.addressStrings[0], "3500"])
+      #expect(unasked.status == 2 && unasked.stderr.contains("--yes"), "\(unasked)")
+      let untouched = try await call(c, 1, "CONFIG", "GET", "cluster-node-timeout")
+      #expect(
+        untouched.elements?.last?.string == "2000" || untouched["cluster-node-timeout"]?.string == "2000")
+      let r = try Run.rcadm(["set-timeout", c.addressStrings[0], "3500", "--json", "--yes"])
       #expect(r.status == 0, "\(r)")
       #expect(try parseJSON(r.stdout)["failed"] as? Int == 0)
       for i in 0..<4 {
@@ -165,7 +173,7 @@ import Testing
         #expect(conf.contains("cluster-node-timeout 3500"))
       }
       c[3].signal(SIGKILL)
-      let partial = try Run.rcadm(["set-timeout", c.addressStrings[0], "4000"])
+      let partial = try Run.rcadm(["set-timeout", c.addressStrings[0], "4000", "--yes"])
       #expect(partial.status == 1)
       #expect(partial.stdout.contains("\(c.addressStrings[3]): unreachable"))
       #expect(partial.stdout.contains("3 OK, 1 failed"))
