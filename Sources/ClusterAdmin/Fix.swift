@@ -148,29 +148,64 @@ public enum Fix {
       ?? ""
   }
 
-  /// Repairs in two passes. First every slot that needs no key moved (a dead master's slots, slots
-  /// whose owner only needs to be agreed on): a cluster with uncovered slots is down and its nodes
-  /// refuse MIGRATE with CLUSTERDOWN, so coverage comes back before any key moves. Then, slot by
-  /// slot, those whose keys sit on other masters: clear stale states, make the owner claim the
-  /// slot (with a new epoch so its claim wins), move every other master's keys to it, then point
-  /// every master at it. Every step that took effect is recorded; a stop request is honoured
-  /// between slots.
+  /// Repairs in two passes. First coverage: every slot that no live master serves (a dead
+  /// master's, a half-moved batch's) is claimed by its chosen owner, because a cluster with
+  /// uncovered slots is down and its nodes refuse MIGRATE with CLUSTERDOWN. Then slot by slot —
+  /// those without keys to move first — clear stale states, make the owner claim the slot if it
+  /// does not yet (with a new epoch so its claim wins), move every other master's keys to it,
+  /// then point every master at it. Every step that took effect is recorded; a stop request is
+  /// honoured between slots.
   public static func apply(
     _ repairs: [SlotRepair], cluster: LiveCluster, migrate: MigrateOptions, context: ApplyContext
   ) async throws -> Int {
+    let served = cluster.view.masters.filter(\.isReachable).reduce(SlotSet()) { $0.union($1.entry.slots) }
+    var claimed = Set<Int>()
+    for repair in repairs where !served.contains(repair.slot) {
+      try context.stop.checkpoint()
+      try await claim(repair, cluster: cluster, ledger: context.ledger)
+      claimed.insert(repair.slot)
+    }
     let ordered = repairs.filter(\.keyHolders.isEmpty) + repairs.filter { !$0.keyHolders.isEmpty }
     let migrator = KeyMigrator(options: migrate)
     var keysMoved = 0
     for repair in ordered {
       try context.stop.checkpoint()
-      keysMoved += try await repairSlot(repair, cluster: cluster, migrator: migrator, ledger: context.ledger)
+      keysMoved += try await repairSlot(
+        repair, claimed: claimed.contains(repair.slot), cluster: cluster, migrator: migrator,
+        ledger: context.ledger)
     }
     context.log("Repaired \(repairs.count) slot(s), moved \(keysMoved) key(s)")
     return keysMoved
   }
 
+  /// The owner takes the slot: DELSLOTS + ADDSLOTS (which also clears an importing state) and a
+  /// new config epoch, in one transaction.
+  static func claim(_ repair: SlotRepair, cluster: LiveCluster, ledger: ChangeLedger) async throws {
+    let slot = String(repair.slot)
+    let one = SlotSet(slots: [repair.slot])
+    guard let owner = cluster.session(repair.owner), let ownerNode = cluster.view.node(id: repair.owner)
+    else {
+      throw OperationError("not connected to \(repair.owner.prefix(8))")
+    }
+    let commands = [
+      ["MULTI"], ["CLUSTER", "DELSLOTS", slot], ["CLUSTER", "ADDSLOTS", slot], ["CLUSTER", "BUMPEPOCH"],
+      ["EXEC"],
+    ]
+    let replies: [RESPValue]
+    do {
+      replies = try await owner.pipeline(commands)
+    } catch {
+      ledger.record(Change(.slotsClaimed, node: ownerNode.label, slots: one, certain: false))
+      throw error
+    }
+    if let results = replies.last?.elements, results.count == 3, let m = results[1].errorMessage {
+      throw OperationError("making \(ownerNode.label) the owner of slot \(slot) failed: \(m)")
+    }
+    ledger.record(Change(.slotsClaimed, node: ownerNode.label, slots: one))
+  }
+
   static func repairSlot(
-    _ repair: SlotRepair, cluster: LiveCluster, migrator: KeyMigrator, ledger: ChangeLedger
+    _ repair: SlotRepair, claimed: Bool, cluster: LiveCluster, migrator: KeyMigrator, ledger: ChangeLedger
   ) async throws -> Int {
     let masters = cluster.view.masters.filter(\.isReachable)
     let slot = String(repair.slot)
@@ -196,9 +231,10 @@ public enum Fix {
       ledger.record(record)
     }
     let holders = Set(repair.keyHolders.map(\.nodeId))
-    // Masters without keys in the slot lose any migrating/importing state now.
+    // Masters without keys in the slot lose any migrating/importing state now (the owner's own
+    // importing state was already cleared if it claimed the slot in the first pass).
     for m in masters
-    where !holders.contains(m.id)
+    where !holders.contains(m.id) && !(claimed && m.id == repair.owner)
       && (m.entry.migrating[repair.slot] != nil || m.entry.importing[repair.slot] != nil)
     {
       guard let s = cluster.session(m.id) else { continue }
@@ -206,24 +242,10 @@ public enum Fix {
         s, ["CLUSTER", "SETSLOT", slot, "STABLE"], Change(.slotsClosed, node: m.label, slots: one),
         "closing slot \(slot) on \(m.label)")
     }
-    let claimsIt = ownerNode.entry.slots.contains(repair.slot)
+    let claimsIt = claimed || ownerNode.entry.slots.contains(repair.slot)
     let othersClaim = masters.contains { $0.id != repair.owner && $0.entry.slots.contains(repair.slot) }
     if !claimsIt || othersClaim {
-      let commands = [
-        ["MULTI"], ["CLUSTER", "DELSLOTS", slot], ["CLUSTER", "ADDSLOTS", slot], ["CLUSTER", "BUMPEPOCH"],
-        ["EXEC"],
-      ]
-      let replies: [RESPValue]
-      do {
-        replies = try await owner.pipeline(commands)
-      } catch {
-        ledger.record(Change(.slotsClaimed, node: ownerNode.label, slots: one, certain: false))
-        throw error
-      }
-      if let results = replies.last?.elements, results.count == 3, let m = results[1].errorMessage {
-        throw OperationError("making \(ownerNode.label) the owner of slot \(slot) failed: \(m)")
-      }
-      ledger.record(Change(.slotsClaimed, node: ownerNode.label, slots: one))
+      try await claim(repair, cluster: cluster, ledger: ledger)
     }
     var keysMoved = 0
     for holder in repair.keyHolders {
