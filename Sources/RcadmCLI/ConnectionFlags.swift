@@ -53,7 +53,8 @@ struct ConnectionFlags: ParsableArguments {
 
   func validate() throws {
     guard timeout > 0, timeout <= 86_400 else {
-      throw ValidationError("--timeout must be a number of seconds above 0 (got \(timeout))")
+      throw ValidationError(
+        "--timeout must be a number of seconds above 0 and at most 86400 (got \(timeout))")
     }
     if key != nil && cert == nil { throw ValidationError("--key needs --cert") }
   }

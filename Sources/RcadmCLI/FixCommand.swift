@@ -143,15 +143,29 @@ struct FixCommand: AsyncParsableCommand {
       return
     }
     print(Terminal.bold("Plan: repair \(repairs.count) slot(s)"))
-    for r in repairs.prefix(50) {
-      let owner = view.node(id: r.owner)?.label ?? r.owner
-      let moves = r.keyHolders.map {
-        "\($0.keys) key(s) from \(view.node(id: $0.nodeId)?.label ?? $0.nodeId)"
+    // Slots with the same problem, owner and key holders read as one line of ranges.
+    var groups: [(key: String, slots: [Int], keys: [String: Int], repair: SlotRepair)] = []
+    for r in repairs {
+      let key = "\(r.problem)|\(r.owner)|\(r.keyHolders.map(\.nodeId).sorted())"
+      if let last = groups.indices.last, groups[last].key == key {
+        groups[last].slots.append(r.slot)
+        for h in r.keyHolders { groups[last].keys[h.nodeId, default: 0] += h.keys }
+      } else {
+        groups.append((key, [r.slot], Dictionary(r.keyHolders.map { ($0.nodeId, $0.keys) }) { $0 + $1 }, r))
       }
+    }
+    for g in groups.prefix(50) {
+      let owner = view.node(id: g.repair.owner)?.label ?? g.repair.owner
+      let moves = g.keys.sorted { $0.key < $1.key }.map {
+        "\($0.value) key(s) from \(view.node(id: $0.key)?.label ?? $0.key)"
+      }
+      let slots = SlotSet(slots: g.slots)
+      let what =
+        g.slots.count == 1 ? "slot \(g.slots[0])" : "slots \(slots.rangesDescription) (\(g.slots.count))"
       print(
-        "  slot \(r.slot): \(r.problem) -> owner \(owner)"
+        "  \(what): \(g.repair.problem) -> owner \(owner)"
           + (moves.isEmpty ? "" : "; move " + moves.joined(separator: ", ")))
     }
-    if repairs.count > 50 { print("  … and \(repairs.count - 50) more") }
+    if groups.count > 50 { print("  … and \(groups.count - 50) more groups") }
   }
 }
