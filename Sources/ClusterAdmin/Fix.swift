@@ -148,8 +148,9 @@ public enum Fix {
       ?? ""
   }
 
-  /// Repairs in two passes. First coverage: every slot that no live master serves (a dead
-  /// master's, a half-moved batch's) is claimed by its chosen owner, because a cluster with
+  /// Repairs in two passes. First coverage: every slot that some reachable node sees served by
+  /// no live master (a dead master's, a half-moved batch's) is claimed by its chosen owner with a
+  /// new epoch, because a cluster with
   /// uncovered slots is down and its nodes refuse MIGRATE with CLUSTERDOWN. Then slot by slot —
   /// those without keys to move first — clear stale states, make the owner claim the slot if it
   /// does not yet (with a new epoch so its claim wins), move every other master's keys to it,
@@ -158,9 +159,9 @@ public enum Fix {
   public static func apply(
     _ repairs: [SlotRepair], cluster: LiveCluster, migrate: MigrateOptions, context: ApplyContext
   ) async throws -> Int {
-    let served = cluster.view.masters.filter(\.isReachable).reduce(SlotSet()) { $0.union($1.entry.slots) }
     var claimed = Set<Int>()
-    for repair in repairs where !served.contains(repair.slot) {
+    let uncovered = uncoveredSomewhere(cluster.view)
+    for repair in repairs where uncovered.contains(repair.slot) {
       try context.stop.checkpoint()
       try await claim(repair, cluster: cluster, ledger: context.ledger)
       claimed.insert(repair.slot)
@@ -176,6 +177,21 @@ public enum Fix {
     }
     context.log("Repaired \(repairs.count) slot(s), moved \(keysMoved) key(s)")
     return keysMoved
+  }
+
+  /// Slots that some reachable node's table gives to no live master (nobody, a failed or an
+  /// unreachable node): while any node sees one, that node reports the cluster down. The view's
+  /// merged entries are not enough: a promoted replica may claim a slot in its own line while
+  /// every other node still gives it to the dead master.
+  static func uncoveredSomewhere(_ view: ClusterView) -> SlotSet {
+    let live = Set(view.masters.filter(\.isReachable).map(\.id))
+    var uncovered = SlotSet()
+    for node in view.nodes where node.isReachable {
+      let covered = node.table.filter { $0.isMaster && live.contains($0.id) && !$0.flags.contains(.fail) }
+        .reduce(SlotSet()) { $0.union($1.slots) }
+      uncovered = uncovered.union(covered.complement)
+    }
+    return uncovered
   }
 
   /// The owner takes the slot: DELSLOTS + ADDSLOTS (which also clears an importing state) and a

@@ -152,7 +152,8 @@ public final class ChangeLedger: Sendable {
         if open[c.node] == nil { order.append(c.node) }
         open[c.node, default: SlotSet()] = open[c.node, default: SlotSet()].union(c.slots)
       case .slotsMoved, .slotsClosed:
-        // A move closes the slots on both of its nodes.
+        // A move closes the slots on both of its nodes; one whose outcome is unknown closes nothing.
+        guard c.certain else { continue }
         for n in [c.node, c.peer].compactMap({ $0 }) { open[n] = open[n]?.subtracting(c.slots) }
       default: break
       }

@@ -119,7 +119,17 @@ public struct SlotMover: Sendable {
         opened: Change(.slotsOpened, node: sourceName, peer: targetName, detail: "migrating"))
       let keys = try await migrator.drain(batch, from: source, to: targetAddress, targetSession: target)
       // Target first: if it crashed after the source let go, the slot would have no owner.
-      try await setSlots(target, batch, "NODE", pair.target, what: "NODE on the target", opened: nil)
+      let moved = Change(
+        .slotsMoved, node: sourceName, peer: targetName, slots: SlotSet(slots: batch), keys: keys)
+      do {
+        try await setSlots(target, batch, "NODE", pair.target, what: "NODE on the target", opened: nil)
+      } catch let e as ConnectionError {
+        // Sent without a reply: the target may own the slots once it answers again.
+        var maybe = moved
+        maybe.certain = false
+        ledger.record(maybe)
+        throw e
+      }
       ledger.record(
         Change(.slotsMoved, node: sourceName, peer: targetName, slots: SlotSet(slots: batch), keys: keys))
       let finish = batch.map { ["CLUSTER", "SETSLOT", String($0), "NODE", pair.target] }

@@ -71,6 +71,10 @@ public struct Rcadm: AsyncParsableCommand {
       await fail(2, error.kind == .auth ? "auth" : "connection", "rcadm: \(error.description)")
     } catch let error as ServerError {
       await fail(2, "server_error", "rcadm: \(error.description)")
+    } catch let exit as ExitCode {
+      // Thrown after the command printed its own report (check's findings, exec's error reply).
+      await shutdownKubeClusters()
+      Glibc.exit(exit.rawValue)
     } catch {
       let code = exitCode(for: error).rawValue
       if code == 0 {
@@ -81,7 +85,7 @@ public struct Rcadm: AsyncParsableCommand {
         Glibc.exit(0)
       }
       let mapped: Int32 = code == 1 && !(error is ExitCode) ? 2 : (code == 64 ? 2 : code)
-      await fail(mapped, error is ExitCode ? "problems" : "usage", fullMessage(for: error))
+      await fail(mapped, "usage", fullMessage(for: error))
     }
   }
 
