@@ -161,11 +161,19 @@ public enum Fix {
   ) async throws -> Int {
     var claimed = Set<Int>()
     let uncovered = uncoveredSomewhere(cluster.view)
-    for repair in repairs where uncovered.contains(repair.slot) {
+    // Not where a live master owning the slot still holds keys: a newer claim would make it drop them.
+    let view = cluster.view
+    for repair in repairs
+    where uncovered.contains(repair.slot)
+      && !repair.keyHolders.contains(where: {
+        view.node(id: $0.nodeId)?.entry.slots.contains(repair.slot) == true
+      })
+    {
       try context.stop.checkpoint()
       try await claim(repair, cluster: cluster, ledger: context.ledger)
       claimed.insert(repair.slot)
     }
+    try await tellOwners(repairs.filter { claimed.contains($0.slot) }, cluster: cluster)
     let ordered = repairs.filter(\.keyHolders.isEmpty) + repairs.filter { !$0.keyHolders.isEmpty }
     let migrator = KeyMigrator(options: migrate)
     var keysMoved = 0
@@ -192,6 +200,24 @@ public enum Fix {
       uncovered = uncovered.union(covered.complement)
     }
     return uncovered
+  }
+
+  /// Every other live master that does not serve a claimed slot itself gets the new owner written
+  /// into its table (SETSLOT NODE; allowed even while it holds keys of the slot, since it does not
+  /// serve it). Gossip cannot do this for a node that is importing the slot, and a node whose
+  /// table leaves a slot unowned reports the cluster down and refuses MIGRATE.
+  static func tellOwners(_ repairs: [SlotRepair], cluster: LiveCluster) async throws {
+    guard !repairs.isEmpty else { return }
+    let masters = cluster.view.masters.filter(\.isReachable)
+    await withTaskGroup(of: Void.self) { group in
+      for m in masters {
+        let commands = repairs.filter { $0.owner != m.id && !m.entry.slots.contains($0.slot) }.map {
+          ["CLUSTER", "SETSLOT", String($0.slot), "NODE", $0.owner]
+        }
+        guard !commands.isEmpty, let s = cluster.session(m.id) else { continue }
+        group.addTask { _ = try? await s.pipeline(commands) }
+      }
+    }
   }
 
   /// The owner takes the slot: DELSLOTS + ADDSLOTS (which also clears an importing state) and a
@@ -260,15 +286,30 @@ public enum Fix {
     }
     let claimsIt = claimed || ownerNode.entry.slots.contains(repair.slot)
     let othersClaim = masters.contains { $0.id != repair.owner && $0.entry.slots.contains(repair.slot) }
-    if !claimsIt || othersClaim {
+    // A live master that owns the slot and still holds keys in it deletes them the moment it learns
+    // of a newer claim (Redis drops the keys of a slot it loses). With such a holder the keys move
+    // first, through the owner's importing state as in a move, and the owner claims afterwards.
+    let owningHolders = Set(
+      repair.keyHolders.map(\.nodeId).filter {
+        cluster.view.node(id: $0)?.entry.slots.contains(repair.slot) == true
+      })
+    let mustClaim = !claimsIt || othersClaim
+    if mustClaim && owningHolders.isEmpty {
       try await claim(repair, cluster: cluster, ledger: ledger)
     }
     var keysMoved = 0
+    var drained: [(NodeReport, any NodeSession, Int)] = []
     for holder in repair.keyHolders {
       guard let h = cluster.session(holder.nodeId), let hNode = cluster.view.node(id: holder.nodeId) else {
         continue
       }
-      let holderClaims = hNode.entry.slots.contains(repair.slot)
+      let holderClaims = owningHolders.contains(holder.nodeId)
+      if holderClaims && !claimsIt {
+        try await change(
+          owner, ["CLUSTER", "SETSLOT", slot, "IMPORTING", holder.nodeId],
+          Change(.slotsOpened, node: ownerNode.label, peer: hNode.label, slots: one, detail: "importing"),
+          "opening slot \(slot) on \(ownerNode.label) to take its keys")
+      }
       // MIGRATE only runs on a node where the slot is open.
       let opening =
         holderClaims
@@ -279,6 +320,10 @@ public enum Fix {
           h, ["CLUSTER", "SETSLOT", slot, "STABLE"], Change(.slotsClosed, node: hNode.label, slots: one),
           "closing slot \(slot) on \(hNode.label)")
       }
+      if !holderClaims {
+        // MIGRATE refuses a slot its node's table leaves unowned ("Hash slot not served").
+        _ = try await h.pipeline([["CLUSTER", "SETSLOT", slot, "NODE", repair.owner]])
+      }
       try await change(
         h, opening,
         Change(
@@ -286,12 +331,24 @@ public enum Fix {
         "opening slot \(slot) on \(hNode.label) to move its keys")
       let keys = try await migrator.drain([repair.slot], from: h, to: ownerAddress, targetSession: owner)
       keysMoved += keys
-      let close =
-        holderClaims
-        ? ["CLUSTER", "SETSLOT", slot, "NODE", repair.owner] : ["CLUSTER", "SETSLOT", slot, "STABLE"]
+      if holderClaims {
+        drained.append((hNode, h, keys))
+      } else {
+        try await change(
+          h, ["CLUSTER", "SETSLOT", slot, "STABLE"],
+          Change(.slotsMoved, node: hNode.label, peer: ownerNode.label, slots: one, keys: keys),
+          "closing slot \(slot) on \(hNode.label)")
+      }
+    }
+    if mustClaim && !owningHolders.isEmpty {
+      try await claim(repair, cluster: cluster, ledger: ledger)
+    }
+    // Holders that owned the slot are empty now: they hand it over without losing anything.
+    for (hNode, h, keys) in drained {
       try await change(
-        h, close, Change(.slotsMoved, node: hNode.label, peer: ownerNode.label, slots: one, keys: keys),
-        "closing slot \(slot) on \(hNode.label)")
+        h, ["CLUSTER", "SETSLOT", slot, "NODE", repair.owner],
+        Change(.slotsMoved, node: hNode.label, peer: ownerNode.label, slots: one, keys: keys),
+        "handing slot \(slot) from \(hNode.label) to \(ownerNode.label)")
     }
     try await change(
       owner, ["CLUSTER", "SETSLOT", slot, "STABLE"], Change(.slotsClosed, node: ownerNode.label, slots: one),

@@ -101,7 +101,8 @@ public struct KeyMigrator: Sendable {
         transientSince = since
         if now - since > options.transientBound {
           throw OperationError(
-            "the target \(target) kept refusing keys for \(options.transientBound.shortText): \(transient)")
+            "MIGRATE from \(source.address) to \(target) kept failing for \(options.transientBound.shortText) while a node reported the cluster down: \(transient)"
+          )
         }
         try await Task.sleep(for: backoff)
         backoff = min(backoff * 2, .seconds(1))

@@ -318,8 +318,16 @@ func call(_ cluster: TestCluster, _ i: Int, _ args: [String]) async throws -> RE
           return false
         }
       } catch {
+        // Every live node's table and epochs, to tell which node disagrees and why.
+        var tables = ""
+        for i in c.servers.indices where i != sourceIndex {
+          let nodes = (try? await call(c, i, "CLUSTER", "NODES").string) ?? "unreadable"
+          let info = (try? await call(c, i, "CLUSTER", "INFO").string) ?? ""
+          let epoch = info.split(whereSeparator: \.isNewline).filter { $0.contains("epoch") || $0.contains("state") }
+          tables += "\n--- \(c.addressStrings[i]) \(epoch.joined(separator: " "))\n\(nodes)"
+        }
         Issue.record(
-          "\(error)\nlast del-node: \(last.0.map(String.init(describing:)) ?? "-")\nlast fix: \(last.1.map(String.init(describing:)) ?? "-")"
+          "\(error)\nlast del-node: \(last.0.map(String.init(describing:)) ?? "-")\nlast fix: \(last.1.map(String.init(describing:)) ?? "-")\ntables:\(tables)"
         )
         return
       }
