@@ -146,11 +146,17 @@ public enum AddNode {
           let table = try ClusterNodesParser.parse(try await s.text("CLUSTER", "NODES"))
           return table.contains { $0.id == node.id && !$0.flags.contains(.handshake) }
             ? nil : s.address.description
+        } catch let e as ConnectionError {
+          return "!\(s.address) stopped answering: \(e)"
         } catch {
           return "\(s.address) (\(error))"
         }
       }.compactMap { $0 }
       if missing.isEmpty { return }
+      if let dead = missing.first(where: { $0.hasPrefix("!") }) {
+        throw OperationError(
+          "\(dead.dropFirst()) while rcadm waited for the nodes to learn of \(node.clusterAddress)")
+      }
       if ContinuousClock.now > deadline {
         throw OperationError(
           "\(missing.joined(separator: ", ")) did not learn of \(node.clusterAddress) within \(timeout.shortText); check that its cluster bus port \(node.busPort) is reachable"
@@ -196,8 +202,10 @@ public struct AddNodeMutation: ClusterMutation {
     try await AddNode.apply(plan.add, cluster: plan.cluster, timeout: wait, context: context)
   }
 
-  /// A half-joined node is removed with del-node, or completed by running add-node's steps again.
-  public func nextSteps(_ plan: Plan, _ ledger: ChangeLedger, interrupted: Bool) -> [NextStep] { [.check] }
+  /// A half-joined node is removed with del-node (then add-node can run again).
+  public func nextSteps(_ plan: Plan, _ ledger: ChangeLedger, interrupted: Bool) -> [NextStep] {
+    [.removeNode(plan.add.node.id), .check]
+  }
 
   public func close(_ plan: Plan) async {
     await plan.add.node.session.close()

@@ -30,6 +30,13 @@ public enum Convergence {
     while true {
       let snaps = await mapConcurrently(sessions, limit: 64) { s in (s.address, await snapshot(s)) }
       last = snaps
+      // Sessions do not reconnect: a node whose connection failed will not answer before the deadline.
+      for (address, result) in snaps {
+        if case .failure(let f) = result, f.permanent {
+          throw OperationError(
+            "\(address) stopped answering while rcadm waited for the nodes to agree: \(f.reason)")
+        }
+      }
       let values = snaps.compactMap { try? $0.1.get() }
       // Masters' own epochs must differ too: tables can lag behind the masters themselves.
       let own = values.compactMap(\.ownEpoch)
@@ -65,10 +72,15 @@ public enum Convergence {
           if info["master_link_status"] != "up" { return "\(s.address) has its replication link down" }
           if info["master_sync_in_progress"] == "1" { return "\(s.address) is still syncing" }
           return nil
+        } catch let e as ConnectionError {
+          return "!\(s.address) stopped answering: \(e)"
         } catch {
           return "\(s.address) did not answer INFO: \(error)"
         }
       }.compactMap { $0 }
+      if let dead = waiting.first(where: { $0.hasPrefix("!") }) {
+        throw OperationError("a replica \(dead.dropFirst()) while rcadm waited for it to sync")
+      }
       if waiting.isEmpty { return }
       if ContinuousClock.now > deadline {
         throw OperationError(
@@ -83,6 +95,8 @@ public enum Convergence {
   /// Why a node could not be read, kept so a timeout names the real cause.
   struct ReadFailure: Error {
     var reason: String
+    /// The connection failed (closed, timed out): sessions do not reconnect, so it stays failed.
+    var permanent = false
   }
 
   static func snapshot(_ s: any NodeSession) async -> Result<Snapshot, ReadFailure> {
@@ -90,7 +104,7 @@ public enum Convergence {
     do {
       replies = try await s.pipeline([["CLUSTER", "NODES"], ["CLUSTER", "INFO"]])
     } catch {
-      return .failure(ReadFailure(reason: "\(error)"))
+      return .failure(ReadFailure(reason: "\(error)", permanent: error is ConnectionError))
     }
     guard let text = replies[0].string, let table = try? ClusterNodesParser.parse(text),
       let info = replies[1].string

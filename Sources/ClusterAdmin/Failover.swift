@@ -125,11 +125,16 @@ public enum Failover {
             return "\(node.label) (does not list it)"
           }
           return me.isMaster && me.slots == slots ? nil : node.label
+        } catch let e as ConnectionError {
+          return "!\(node.label) stopped answering: \(e)"
         } catch {
           return "\(node.label) (\(error))"
         }
       }.compactMap { $0 }
       if waiting.isEmpty { break }
+      if let dead = waiting.first(where: { $0.hasPrefix("!") }) {
+        throw OperationError("\(dead.dropFirst()) while rcadm waited for \(plan.replica.label) to take over")
+      }
       if clock.now > start + timeout {
         throw OperationError(
           "\(plan.replica.label) did not become master everywhere within \(timeout.shortText): \(waiting.joined(separator: ", ")) still see the old layout"
@@ -197,7 +202,11 @@ public struct FailoverMutation: ClusterMutation {
     try await Failover.apply(plan.failover, cluster: plan.cluster, timeout: wait, context: context)
   }
 
-  public func nextSteps(_ plan: Plan, _ ledger: ChangeLedger, interrupted: Bool) -> [NextStep] { [.check] }
+  /// Once the failover was sent, fix settles whatever it left (a promoted replica that died is
+  /// taken over by the replica holding the data); otherwise look at the cluster.
+  public func nextSteps(_ plan: Plan, _ ledger: ChangeLedger, interrupted: Bool) -> [NextStep] {
+    ledger.changes.contains { $0.kind == .failoverStarted } ? [.fix] : [.check]
+  }
 
   public func close(_ plan: Plan) async { await plan.cluster.closeAll() }
 }

@@ -365,10 +365,82 @@ public enum Fix {
 }
 
 /// `fix` through the mutation pipeline: load (any state), plan the repairs, apply, wait for agreement.
+/// A failed master whose slots no live master took over, and the replica that holds its data.
+public struct Takeover: Sendable {
+  public var replica: NodeReport
+  public var master: NodeReport
+}
+
+extension Fix {
+  /// Failed masters (flagged FAIL) that still own slots nobody else serves while a reachable
+  /// replica of theirs holds the data (Redis refuses to fail over a replica whose link is too
+  /// old, e.g. an old master that just became the replica of a node that then died). Giving such
+  /// slots to another master would make that replica resync from it and drop every key.
+  public static func takeovers(_ view: ClusterView) -> [Takeover] {
+    let failed = Set(
+      view.nodes.filter(\.isReachable).flatMap { $0.table.filter { $0.flags.contains(.fail) }.map(\.id) })
+    let served = view.masters.filter(\.isReachable).reduce(SlotSet()) { $0.union($1.entry.slots) }
+    return view.masters.compactMap { m -> Takeover? in
+      guard !m.isReachable, failed.contains(m.id) || m.entry.flags.contains(.fail),
+        !m.entry.slots.subtracting(served).isEmpty
+      else { return nil }
+      let offset = { (r: NodeReport) in
+        Int(r.info["slave_repl_offset"] ?? r.info["master_repl_offset"] ?? "") ?? 0
+      }
+      return view.replicas(of: m.id).filter(\.isReachable).max { offset($0) < offset($1) }.map {
+        Takeover(replica: $0, master: m)
+      }
+    }
+  }
+
+  /// CLUSTER FAILOVER TAKEOVER on each replica, then waits (bounded) until each says it is a
+  /// master with slots.
+  static func promote(_ takeovers: [Takeover], cluster: LiveCluster, wait: Duration, context: ApplyContext)
+    async throws
+  {
+    let deadline = ContinuousClock.now + wait
+    for t in takeovers {
+      guard let s = cluster.session(t.replica.id) else {
+        throw OperationError("not connected to \(t.replica.label)")
+      }
+      let started = Change(.failoverStarted, node: t.replica.label, peer: t.master.label)
+      let reply: RESPValue
+      do {
+        reply = try await s.pipeline([["CLUSTER", "FAILOVER", "TAKEOVER"]])[0]
+      } catch {
+        var c = started
+        c.certain = false
+        context.ledger.record(c)
+        throw error
+      }
+      if let m = reply.errorMessage {
+        throw OperationError("\(t.replica.label) refused to take over from \(t.master.label): \(m)")
+      }
+      context.ledger.record(started)
+      context.log("\(t.replica.label) takes over the slots of failed master \(t.master.label)")
+    }
+    for t in takeovers {
+      while true {
+        let me = try? ClusterNodesParser.parse(
+          try await cluster.session(t.replica.id)?.text("CLUSTER", "NODES") ?? ""
+        ).first(where: \.isMyself)
+        if let me, me.isMaster, !me.slots.isEmpty { break }
+        if ContinuousClock.now > deadline {
+          throw OperationError("\(t.replica.label) did not become master within \(wait.shortText)")
+        }
+        try context.stop.checkpoint()
+        try await Task.sleep(for: .milliseconds(50))
+      }
+    }
+  }
+}
+
 public struct FixRepair: ClusterMutation {
   public struct Plan: Sendable {
     public var cluster: LiveCluster
     public var repairs: [SlotRepair]
+    /// Replicas to promote first; the repairs are then planned again on the promoted cluster.
+    public var takeovers: [Takeover] = []
   }
 
   public var load: @Sendable () async throws -> LiveCluster
@@ -390,6 +462,8 @@ public struct FixRepair: ClusterMutation {
 
   public func plan() async throws -> Plan {
     let cluster = try await load()
+    let takeovers = Fix.takeovers(cluster.view)
+    if !takeovers.isEmpty { return Plan(cluster: cluster, repairs: [], takeovers: takeovers) }
     do {
       return Plan(
         cluster: cluster,
@@ -401,14 +475,33 @@ public struct FixRepair: ClusterMutation {
     }
   }
 
-  public func hasWork(_ plan: Plan) -> Bool { !plan.repairs.isEmpty }
+  public func hasWork(_ plan: Plan) -> Bool { !plan.repairs.isEmpty || !plan.takeovers.isEmpty }
 
   public func apply(_ plan: Plan, _ context: ApplyContext) async throws -> Int {
-    try await Fix.apply(plan.repairs, cluster: plan.cluster, migrate: migrate, context: context)
+    guard !plan.takeovers.isEmpty else {
+      return try await Fix.apply(plan.repairs, cluster: plan.cluster, migrate: migrate, context: context)
+    }
+    try await Fix.promote(plan.takeovers, cluster: plan.cluster, wait: wait, context: context)
+    // The promoted replicas own the slots now: whatever else is wrong is planned afresh.
+    let promoted = try await load()
+    do {
+      let repairs = try await Fix.plan(
+        promoted, searchAllSlots: searchAllSlots, allowUnreachable: allowUnreachable)
+      let keys = try await Fix.apply(repairs, cluster: promoted, migrate: migrate, context: context)
+      try await Self.agree(promoted, wait: wait)
+      await promoted.closeAll()
+      return keys
+    } catch {
+      await promoted.closeAll()
+      throw error
+    }
   }
 
   public func converge(_ plan: Plan, _ outcome: Int, _ context: ApplyContext) async throws {
-    let cluster = plan.cluster
+    if plan.takeovers.isEmpty { try await Self.agree(plan.cluster, wait: wait) }
+  }
+
+  static func agree(_ cluster: LiveCluster, wait: Duration) async throws {
     try await Convergence.waitUntilAgreed(
       cluster.view.nodes.filter(\.isReachable).compactMap { cluster.session($0.id) },
       expectedNodes: cluster.view.nodes.count, serving: false, deadline: .now + wait, timeout: wait)

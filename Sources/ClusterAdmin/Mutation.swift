@@ -39,6 +39,8 @@ public enum NextStep: Sendable, Hashable {
   case resume(slotsLeft: Int)
   /// Look at the cluster: nothing to repair is known, but the outcome was not confirmed.
   case check
+  /// Remove a node that joined part way (its id).
+  case removeNode(String)
 }
 
 /// One step that took effect on the cluster (or may have: `certain == false` when the command

@@ -51,15 +51,19 @@ struct FixCommand: AsyncParsableCommand {
       repair, mutation, command: "fix", question: "Repair these slots?",
       steps: NextStepTexts(seed: address, rerun: rerun)
     ) { plan in
-      if !plan.repairs.isEmpty && (!json || mutation.dryRun) { printPlan(plan.repairs, plan.cluster.view) }
+      if (!json || mutation.dryRun) && (!plan.repairs.isEmpty || !plan.takeovers.isEmpty) {
+        printPlan(plan.repairs, plan.takeovers, plan.cluster.view)
+      }
     }
     switch result {
-    case .dryRun(let plan) where !plan.repairs.isEmpty: return
+    case .dryRun(let plan) where !plan.repairs.isEmpty || !plan.takeovers.isEmpty: return
     case .dryRun, .nothingToDo:
       if !json { print("No slot needs repair.") }
       try await reportAfterChange(reach, json: json, extra: [("repaired", .int(0))])
     case .applied(let plan, _, _):
-      try await reportAfterChange(reach, json: json, extra: [("repaired", .int(plan.repairs.count))])
+      try await reportAfterChange(
+        reach, json: json,
+        extra: [("repaired", .int(plan.repairs.count)), ("promoted", .int(plan.takeovers.count))])
     }
   }
 
@@ -120,11 +124,18 @@ struct FixCommand: AsyncParsableCommand {
       ])
   }
 
-  func printPlan(_ repairs: [SlotRepair], _ view: ClusterView) {
+  func printPlan(_ repairs: [SlotRepair], _ takeovers: [Takeover], _ view: ClusterView) {
     if output.json {
       emit(
         JSON.object([
           ("dry_run", .bool(true)),
+          (
+            "takeovers",
+            .array(
+              takeovers.map {
+                .object([("replica", .string($0.replica.id)), ("failed_master", .string($0.master.id))])
+              })
+          ),
           (
             "repairs",
             .array(
@@ -142,6 +153,13 @@ struct FixCommand: AsyncParsableCommand {
         ]))
       return
     }
+    for t in takeovers {
+      print(
+        Terminal.bold(
+          "Plan: \(t.replica.label) (\(t.replica.shortId)) takes over the slots of failed master \(t.master.label) (\(t.master.shortId)) with CLUSTER FAILOVER TAKEOVER: it holds their keys; other repairs are planned after it"
+        ))
+    }
+    if repairs.isEmpty { return }
     print(Terminal.bold("Plan: repair \(repairs.count) slot(s)"))
     // Slots with the same problem, owner and key holders read as one line of ranges.
     var groups: [(key: String, slots: [Int], keys: [String: Int], repair: SlotRepair)] = []

@@ -46,6 +46,7 @@ struct NextStepTexts {
     case .rerun: return rerun
     case .resume(let left): return resume(left)
     case .check: return "rcadm check \(seed)"
+    case .removeNode(let id): return "rcadm del-node \(seed) \(id)"
     }
   }
 }
