@@ -47,8 +47,8 @@ Verdict: a case passes when rcadm ended within 180 s and was truthful, no origin
 acknowledged write was lost, and finally both `rcadm check` and `redis-cli --cluster check`
 are clean. Truthful: exit 2 (nothing changed) is false once anything changed (the fault is
 injected only after a change was observed, and slot owners/open slots are compared); exit 0
-needs `rcadm check` clean once the fault is over; exit 1/3 must name `rcadm fix` or a resume
-command; a killed rcadm cannot be judged. "keys lost" counts keys a cluster client reads back
+needs `rcadm check` clean once the fault is over; exit 1/3 must name the next rcadm command (fix,
+a resume, del-node, or check when nothing was left open); a killed rcadm cannot be judged. "keys lost" counts keys a cluster client reads back
 nil or with another value; "N+M?" adds M keys that could not be read at all (slot not served).
 Every case directory has trace.log (each node's CLUSTER NODES at each step), rcadm.out/err and
 fixN.out; --keep keeps those of failed cases. If rcadm succeeded before the fault could be
@@ -772,10 +772,11 @@ class Case:
             if not truthful:
                 res.notes.append("exit 0 but rcadm check not clean once the fault was over")
         elif code in (1, 3):
-            truthful = bool(re.search(r"rcadm (fix|reshard|rebalance|add-node|del-node|failover)\b",
+            # The next command: a repair, a resume, a removal, or a look when nothing is left open.
+            truthful = bool(re.search(r"rcadm (fix|reshard|rebalance|add-node|del-node|failover|check)\b",
                                       out_text + err_text))
             if not truthful:
-                res.notes.append(f"exit {code} without naming rcadm fix or a resume command")
+                res.notes.append(f"exit {code} without naming the next rcadm command")
         else:
             truthful = False
             res.notes.append(f"unexpected exit {code}")

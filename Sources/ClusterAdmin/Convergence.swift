@@ -27,27 +27,36 @@ public enum Convergence {
     deadline: ContinuousClock.Instant, timeout: Duration, stop: StopToken? = nil
   ) async throws {
     var last: [(NodeAddress, Result<Snapshot, ReadFailure>)] = []
+    var active = sessions
+    var lost: [String] = []
     while true {
-      let snaps = await mapConcurrently(sessions, limit: 64) { s in (s.address, await snapshot(s)) }
+      let snaps = await mapConcurrently(active, limit: 64) { s in (s.address, await snapshot(s)) }
       last = snaps
-      // Sessions do not reconnect: a node whose connection failed will not answer before the deadline.
-      for (address, result) in snaps {
-        if case .failure(let f) = result, f.permanent {
-          throw OperationError(
-            "\(address) stopped answering while rcadm waited for the nodes to agree: \(f.reason)")
+      // Sessions do not reconnect: a node whose connection failed will not answer before the
+      // deadline. The others must still agree; the lost node is named once they do.
+      let dead = Set(snaps.filter { if case .failure(let f) = $0.1 { f.permanent } else { false } }.map(\.0))
+      if !dead.isEmpty {
+        for (address, result) in snaps where dead.contains(address) {
+          if case .failure(let f) = result { lost.append("\(address) stopped answering (\(f.reason))") }
         }
+        active.removeAll { dead.contains($0.address) }
+        if active.isEmpty { throw OperationError(lost.joined(separator: "; ")) }
+        continue
       }
       let values = snaps.compactMap { try? $0.1.get() }
       // Masters' own epochs must differ too: tables can lag behind the masters themselves.
       let own = values.compactMap(\.ownEpoch)
-      if values.count == sessions.count, let first = values.first, Set(own).count == own.count,
+      if values.count == active.count, let first = values.first, Set(own).count == own.count,
         values.allSatisfy({ snap in
           snap.signature == first.signature && (snap.stateOK || !serving) && snap.knownNodes == expectedNodes
             && !snap.epochCollision
             && replicaOf[snap.id].map { snap.masterOf == $0 } ?? true
         })
       {
-        return
+        if lost.isEmpty { return }
+        throw OperationError(
+          "the other nodes agree, but " + lost.joined(separator: "; ")
+            + "; it is unreachable now (restart it, or remove it with del-node)")
       }
       if ContinuousClock.now > deadline {
         throw OperationError(

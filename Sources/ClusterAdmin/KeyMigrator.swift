@@ -186,9 +186,16 @@ public struct KeyMigrator: Sendable {
     _ slot: Int, _ keys: [[UInt8]], source: any NodeSession, target: NodeAddress,
     targetSession: any NodeSession
   ) async throws -> Int {
-    let remaining = try await source.send(keys.map { [Array("EXISTS".utf8), $0] }, timeout: nil)
+    // ASKING lets a source that is only importing the slot (fix draining a stray holder) answer;
+    // a migrating source answers ASK for a key it no longer has.
+    let asking = [Array("ASKING".utf8)]
+    let remaining = try await source.send(
+      keys.flatMap { [asking, [Array("EXISTS".utf8), $0]] }, timeout: nil
+    )
+    .enumerated().filter { $0.offset % 2 == 1 }.map(\.element)
     var left: [[UInt8]] = []
     for (key, reply) in zip(keys, remaining) {
+      if reply.errorMessage?.hasPrefix("ASK ") == true { continue }
       guard let n = reply.int else {
         throw OperationError(
           "cannot tell whether key \(String(decoding: key, as: UTF8.self)) in slot \(slot) is still on \(source.address): EXISTS answered \(reply.errorMessage ?? "with no number")"
@@ -198,7 +205,8 @@ public struct KeyMigrator: Sendable {
     }
     if left.isEmpty { return keys.count }
     if !options.replace {
-      let ours = try await source.send(left.map { [Array("DUMP".utf8), $0] }, timeout: nil)
+      let ours = try await source.send(left.flatMap { [asking, [Array("DUMP".utf8), $0]] }, timeout: nil)
+        .enumerated().filter { $0.offset % 2 == 1 }.map(\.element)
       // The target may only be importing the slot: ASKING lets it answer for the key.
       let asks = left.flatMap { [[Array("ASKING".utf8)], [Array("DUMP".utf8), $0]] }
       let answers = try await targetSession.send(asks, timeout: nil)

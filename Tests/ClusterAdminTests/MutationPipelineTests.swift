@@ -219,3 +219,39 @@ struct Dead: Error {}
     }
   }
 }
+
+/// BUSYKEY on a source that only imports the slot (fix draining a stray holder) or that already
+/// moved some keys (a migrating source answers ASK for those).
+@Suite struct BusyKeyTests {
+  @Test func asksBeforeReadingAnImportingSourceAndTakesAskAsGone() async throws {
+    let target = NodeAddress(host: "127.0.0.1", port: 7001)
+    let moved = Atomic<Bool>(false)
+    let asked = Atomic<Bool>(false)
+    let source = ScriptedSession(7000) { c in
+      defer { asked.store(c[0] == "ASKING", ordering: .relaxed) }
+      switch c[0] {
+      case "CLUSTER":
+        return moved.load(ordering: .relaxed)
+          ? .array([]) : .array([.bulkString(Array("here".utf8)), .bulkString(Array("gone".utf8))])
+      case "MEMORY": return .integer(100)
+      case "MIGRATE":
+        if c.contains("REPLACE") { moved.store(true, ordering: .relaxed); return .simpleString("OK") }
+        return .error("BUSYKEY Target key name already exists.")
+      case "EXISTS", "DUMP":
+        // Importing: without ASKING the node redirects; the moved-away key answers ASK.
+        guard asked.load(ordering: .relaxed) else { return .error("MOVED 5 127.0.0.1:7001") }
+        if c[1] == "gone" { return .error("ASK 5 127.0.0.1:7001") }
+        return c[0] == "EXISTS" ? .integer(1) : .bulkString([9])
+      default: return .simpleString("OK")
+      }
+    }
+    let targetSession = ScriptedSession(7001) { c in c[0] == "ASKING" ? .simpleString("OK") : .bulkString([9])
+    }
+    let keys = try await KeyMigrator(options: MigrateOptions()).drain(
+      [5], from: source, to: target, targetSession: targetSession)
+    #expect(keys == 2)
+    // Only the key still on the source was sent again, identical on both sides.
+    let replace = source.commands.filter { $0[0] == "MIGRATE" && $0.contains("REPLACE") }
+    #expect(replace.count == 1 && replace[0].last == "here")
+  }
+}

@@ -323,7 +323,9 @@ func call(_ cluster: TestCluster, _ i: Int, _ args: [String]) async throws -> RE
         for i in c.servers.indices where i != sourceIndex {
           let nodes = (try? await call(c, i, "CLUSTER", "NODES").string) ?? "unreadable"
           let info = (try? await call(c, i, "CLUSTER", "INFO").string) ?? ""
-          let epoch = info.split(whereSeparator: \.isNewline).filter { $0.contains("epoch") || $0.contains("state") }
+          let epoch = info.split(whereSeparator: \.isNewline).filter {
+            $0.contains("epoch") || $0.contains("state")
+          }
           tables += "\n--- \(c.addressStrings[i]) \(epoch.joined(separator: " "))\n\(nodes)"
         }
         Issue.record(
