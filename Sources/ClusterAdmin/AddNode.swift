@@ -97,15 +97,7 @@ public enum AddNode {
       ]
     }
     let met = Change(.met, node: name, peer: "\(members.count) nodes")
-    let replies: [RESPValue]
-    do {
-      replies = try await node.session.pipeline(meets)
-    } catch {
-      var c = met
-      c.certain = false
-      context.ledger.record(c)
-      throw error
-    }
+    let replies = try await context.ledger.send(meets, to: node.session, changing: met)
     context.ledger.record(met)
     for (reply, m) in zip(replies, members) {
       if let message = reply.errorMessage {

@@ -95,17 +95,9 @@ public enum ClusterCreate {
     try await forEach(zip(masters, p.plan.masters).map { ($0, $1.slots) }) { node, range in
       let assigned = Change(
         .slotsAssigned, node: node.given.description, slots: SlotSet([SlotRange(range.lower, range.upper)]))
-      let reply: RESPValue
-      do {
-        reply = try await node.session.pipeline([
-          ["CLUSTER", "ADDSLOTSRANGE", String(range.lower), String(range.upper)]
-        ])[0]
-      } catch {
-        var c = assigned
-        c.certain = false
-        ledger.record(c)
-        throw error
-      }
+      let reply = try await ledger.send(
+        [["CLUSTER", "ADDSLOTSRANGE", String(range.lower), String(range.upper)]], to: node.session,
+        changing: assigned)[0]
       if let message = reply.errorMessage {
         // Redis 6 has no ADDSLOTSRANGE: list the slots instead.
         guard message.lowercased().contains("unknown subcommand") else {

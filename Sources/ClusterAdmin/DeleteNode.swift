@@ -72,11 +72,8 @@ public enum DeleteNode {
       let forgot = Change(.forgotten, node: node.label, peer: plan.victim.label)
       let reply: RESPValue
       do {
-        reply = try await s.pipeline([["CLUSTER", "FORGET", victimId]])[0]
+        reply = try await ledger.send([["CLUSTER", "FORGET", victimId]], to: s, changing: forgot)[0]
       } catch {
-        var c = forgot
-        c.certain = false
-        ledger.record(c)
         return "\(node.label): \(error)"
       }
       guard let message = reply.errorMessage else {

@@ -99,15 +99,7 @@ public enum Failover {
     var command = ["CLUSTER", "FAILOVER"]
     if plan.mode != .coordinated { command.append(plan.mode.rawValue.uppercased()) }
     let started = Change(.failoverStarted, node: plan.replica.label, peer: plan.master.label)
-    let reply: RESPValue
-    do {
-      reply = try await session.send([command.map { Array($0.utf8) }], timeout: nil)[0]
-    } catch {
-      var c = started
-      c.certain = false
-      context.ledger.record(c)
-      throw error
-    }
+    let reply = try await context.ledger.send([command], to: session, changing: started)[0]
     if let message = reply.errorMessage {
       throw ValidationProblems(["\(plan.replica.label) refused the failover: \(message)"])
     }

@@ -260,15 +260,7 @@ public enum Fix {
     func change(_ session: any NodeSession, _ command: [String], _ record: Change, _ what: String)
       async throws
     {
-      let reply: RESPValue
-      do {
-        reply = try await session.pipeline([command])[0]
-      } catch {
-        var c = record
-        c.certain = false
-        ledger.record(c)
-        throw error
-      }
+      let reply = try await ledger.send([command], to: session, changing: record)[0]
       if let m = reply.errorMessage { throw OperationError("\(what) failed: \(m)") }
       ledger.record(record)
     }
@@ -404,15 +396,8 @@ extension Fix {
         throw OperationError("not connected to \(t.replica.label)")
       }
       let started = Change(.failoverStarted, node: t.replica.label, peer: t.master.label)
-      let reply: RESPValue
-      do {
-        reply = try await s.pipeline([["CLUSTER", "FAILOVER", "TAKEOVER"]])[0]
-      } catch {
-        var c = started
-        c.certain = false
-        context.ledger.record(c)
-        throw error
-      }
+      let reply = try await context.ledger.send(
+        [["CLUSTER", "FAILOVER", "TAKEOVER"]], to: s, changing: started)[0]
       if let m = reply.errorMessage {
         throw OperationError("\(t.replica.label) refused to take over from \(t.master.label): \(m)")
       }

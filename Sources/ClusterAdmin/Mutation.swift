@@ -1,4 +1,5 @@
 import ClusterKit
+import RESP
 import Synchronization
 
 /// A request to stop at the next safe point (Ctrl-C). Setting it is one atomic store, so a
@@ -161,6 +162,24 @@ public final class ChangeLedger: Sendable {
       }
     }
     return order.compactMap { n in open[n].flatMap { $0.isEmpty ? nil : (n, $0) } }
+  }
+}
+
+extension ChangeLedger {
+  /// Sends commands that change the cluster. When no reply comes they may have taken effect, so
+  /// `change` is recorded as of unknown outcome before the error goes on. Replies, error replies
+  /// included, are the caller's to judge and record.
+  public func send(_ commands: [[String]], to session: any NodeSession, changing change: Change)
+    async throws -> [RESPValue]
+  {
+    do {
+      return try await session.pipeline(commands)
+    } catch {
+      var c = change
+      c.certain = false
+      record(c)
+      throw error
+    }
   }
 }
 

@@ -89,16 +89,9 @@ public enum Remeet {
       guard let node = byID[from] else { continue }
       let met = Change(
         .met, node: node.current.description, peer: "\(list.count) nodes at their new addresses")
-      let replies: [RESPValue]
-      do {
-        replies = try await node.session.pipeline(
-          list.map { ["CLUSTER", "MEET", $0.address.host, String($0.address.port), String($0.busPort)] })
-      } catch {
-        var c = met
-        c.certain = false
-        context.ledger.record(c)
-        throw error
-      }
+      let replies = try await context.ledger.send(
+        list.map { ["CLUSTER", "MEET", $0.address.host, String($0.address.port), String($0.busPort)] },
+        to: node.session, changing: met)
       context.ledger.record(met)
       if let bad = replies.first(where: { $0.errorMessage != nil }) {
         throw OperationError("CLUSTER MEET from \(node.current) failed: \(bad.errorMessage ?? "")")

@@ -36,13 +36,9 @@ public struct SetTimeout: ClusterMutation {
       let set = Change(.configSet, node: node.label, detail: "cluster-node-timeout \(value)")
       let replies: [RESPValue]
       do {
-        replies = try await s.pipeline([
-          ["CONFIG", "SET", "cluster-node-timeout", value], ["CONFIG", "REWRITE"],
-        ])
+        replies = try await context.ledger.send(
+          [["CONFIG", "SET", "cluster-node-timeout", value], ["CONFIG", "REWRITE"]], to: s, changing: set)
       } catch {
-        var c = set
-        c.certain = false
-        context.ledger.record(c)
         return NodeOutcome(node: node, failure: "no reply: \(error)")
       }
       if let m = replies[0].errorMessage {

@@ -113,25 +113,19 @@ public struct SlotMover: Sendable {
       let batch = Array(pair.slots[start..<min(start + slotsPerBatch, pair.slots.count)])
       try await setSlots(
         target, batch, "IMPORTING", pair.source, what: "IMPORTING",
-        opened: Change(.slotsOpened, node: targetName, peer: sourceName, detail: "importing"))
+        changing: Change(.slotsOpened, node: targetName, peer: sourceName, detail: "importing"))
       try await setSlots(
         source, batch, "MIGRATING", pair.target, what: "MIGRATING",
-        opened: Change(.slotsOpened, node: sourceName, peer: targetName, detail: "migrating"))
+        changing: Change(.slotsOpened, node: sourceName, peer: targetName, detail: "migrating"))
       let keys = try await migrator.drain(batch, from: source, to: targetAddress, targetSession: target)
-      // Target first: if it crashed after the source let go, the slot would have no owner.
+      // Target first: if it crashed after the source let go, the slot would have no owner. Sent
+      // without a reply, the move is recorded as of unknown outcome (the target may own the slots
+      // once it answers again).
       let moved = Change(
         .slotsMoved, node: sourceName, peer: targetName, slots: SlotSet(slots: batch), keys: keys)
-      do {
-        try await setSlots(target, batch, "NODE", pair.target, what: "NODE on the target", opened: nil)
-      } catch let e as ConnectionError {
-        // Sent without a reply: the target may own the slots once it answers again.
-        var maybe = moved
-        maybe.certain = false
-        ledger.record(maybe)
-        throw e
-      }
-      ledger.record(
-        Change(.slotsMoved, node: sourceName, peer: targetName, slots: SlotSet(slots: batch), keys: keys))
+      try await setSlots(
+        target, batch, "NODE", pair.target, what: "NODE on the target", changing: moved, record: false)
+      ledger.record(moved)
       let finish = batch.map { ["CLUSTER", "SETSLOT", String($0), "NODE", pair.target] }
       do {
         for reply in try await source.pipeline(finish) {
@@ -159,28 +153,20 @@ public struct SlotMover: Sendable {
     return true
   }
 
-  /// One SETSLOT per slot of `batch`, pipelined. The slots that answered OK are recorded as
-  /// opened; when the pipeline itself failed (no reply), all of them may be.
+  /// One SETSLOT per slot of `batch`, pipelined. With `record`, the slots that answered OK are
+  /// recorded as `changing`; when no reply came, all of them are, as of unknown outcome.
   func setSlots(
     _ session: any NodeSession, _ batch: [Int], _ state: String, _ peer: String, what: String,
-    opened: Change?
+    changing: Change, record: Bool = true
   ) async throws {
+    var change = changing
+    change.slots = SlotSet(slots: batch)
     let commands = batch.map { ["CLUSTER", "SETSLOT", String($0), state, peer] }
-    let replies: [RESPValue]
-    do {
-      replies = try await session.pipeline(commands)
-    } catch {
-      if var c = opened {
-        c.slots = SlotSet(slots: batch)
-        c.certain = false
-        ledger.record(c)
-      }
-      throw error
-    }
+    let replies = try await ledger.send(commands, to: session, changing: change)
     let ok = zip(batch, replies).filter { $0.1.errorMessage == nil }.map(\.0)
-    if var c = opened, !ok.isEmpty {
-      c.slots = SlotSet(slots: ok)
-      ledger.record(c)
+    if record && !ok.isEmpty {
+      change.slots = SlotSet(slots: ok)
+      ledger.record(change)
     }
     if let (slot, reply) = zip(batch, replies).first(where: { $0.1.errorMessage != nil }) {
       throw OperationError(

@@ -165,9 +165,30 @@ struct Create: AsyncParsableCommand {
 }
 
 /// After a change: load the cluster again and print the same report as `check`; exit 1 on errors.
+/// Errors that clear by themselves shortly after a fault ended: a node that just saw a master come
+/// back keeps cluster_state fail for Redis's rejoin delay (up to min(cluster-node-timeout, 5 s)), a
+/// node that answers again is still flagged fail until its peers hear from it, a replica resyncs.
+/// When those are the only errors, the report reads again for up to 10 s.
 func reportAfterChange(_ reach: Reach, json: Bool, extra: [(String, JSON)] = []) async throws {
-  let cluster = try await loadCluster(reach)
-  let findings = HealthCheck.findings(cluster.view, CheckOptions())
+  let settleBy = ContinuousClock.now + .seconds(10)
+  var cluster = try await loadCluster(reach)
+  var findings = HealthCheck.findings(cluster.view, CheckOptions())
+  func settling(_ f: Finding, _ view: ClusterView) -> Bool {
+    switch f.code {
+    case "cluster_state_not_ok", "replica_link_down": return true
+    case "node_failed": return f.nodes.allSatisfy { view.node(id: $0)?.isReachable == true }
+    default: return false
+    }
+  }
+  while ContinuousClock.now < settleBy,
+    case let errors = findings.filter({ $0.severity == .error }), !errors.isEmpty,
+    errors.allSatisfy({ settling($0, cluster.view) })
+  {
+    await cluster.closeAll()
+    try await Task.sleep(for: .milliseconds(200))
+    cluster = try await loadCluster(reach)
+    findings = HealthCheck.findings(cluster.view, CheckOptions())
+  }
   await cluster.closeAll()
   let code: Int32 = findings.contains { $0.severity == .error } ? 1 : 0
   if json {
@@ -177,5 +198,11 @@ func reportAfterChange(_ reach: Reach, json: Bool, extra: [(String, JSON)] = [])
     print("")
     print(CheckReport.text(cluster.view, findings, searchedOwners: false))
   }
-  if code != 0 { throw ExitCode(code) }
+  if code != 0 {
+    let seed = redactedSeed(reach.seed.description)
+    Terminal.error(
+      "rcadm: the cluster has the problems above; run 'rcadm check \(seed)' once the nodes settle, or 'rcadm fix \(seed)' for open or uncovered slots"
+    )
+    throw ExitCode(code)
+  }
 }

@@ -160,7 +160,7 @@ import Testing
       #expect(r.status == 3, "\(r)")
       #expect(r.stderr.contains("failover was interrupted"), "\(r)")
       #expect(r.stderr.contains("to take over from"), "\(r)")
-      #expect(r.stderr.contains("Next: rcadm check"), "\(r)")
+      #expect(r.stderr.contains("Next: rcadm fix"), "\(r)")
     }
   }
 }
