@@ -1,8 +1,9 @@
-import ClusterAdmin
 import ClusterKit
 import RESP
 import Synchronization
 import Testing
+
+@testable import ClusterAdmin
 
 /// A node that answers from a script: every command it receives is logged, and `reply` decides
 /// the answer (or throws, as a dead connection would).
@@ -253,5 +254,29 @@ struct Dead: Error {}
     // Only the key still on the source was sent again, identical on both sides.
     let replace = source.commands.filter { $0[0] == "MIGRATE" && $0.contains("REPLACE") }
     #expect(replace.count == 1 && replace[0].last == "here")
+  }
+}
+
+/// Equal values may DUMP differently (a set serialises in its hash table's order): compared by
+/// content, they move; a real difference still stops the move.
+@Suite struct SameContentTests {
+  static func node(_ port: Int, members: [String], dump: [UInt8]) -> ScriptedSession {
+    ScriptedSession(port) { c in
+      switch c[0] {
+      case "TYPE": return .simpleString("set")
+      case "SMEMBERS": return .set(members.map { .bulkString(Array($0.utf8)) })
+      case "DUMP": return .bulkString(dump)
+      default: return .simpleString("OK")
+      }
+    }
+  }
+
+  @Test func aSetInAnotherOrderIsTheSameValue() async throws {
+    let a = Self.node(7000, members: ["x", "y", "z"], dump: [1])
+    let b = Self.node(7001, members: ["z", "x", "y"], dump: [2])
+    let c = Self.node(7002, members: ["z", "x"], dump: [3])
+    let key = [Array("s".utf8)]
+    #expect(try await KeyMigrator.sameContent(key, a, b) == [true])
+    #expect(try await KeyMigrator.sameContent(key, a, c) == [false])
   }
 }

@@ -314,6 +314,11 @@ func call(_ cluster: TestCluster, _ i: Int, _ args: [String]) async throws -> RE
         try await eventually("fix then del-node of the dead master succeed", timeout: 90) {
           let del = try Run.rcadm(["del-node", seed, m[0], "--yes"])
           if del.status == 0 { return true }
+          // An earlier del-node that forgot the node everywhere but then failed its final wait
+          // leaves nothing to remove: that counts once the cluster is repaired too.
+          if del.stderr.contains("no node matches"), try Run.rcadm(["check", seed]).status == 0 {
+            return true
+          }
           last = (del, try Run.rcadm(["fix", seed, "--fix-with-unreachable-masters", "--yes"]))
           return false
         }
