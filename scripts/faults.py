@@ -844,13 +844,16 @@ class Case:
         ok = self.poll_check(15, give_up_on=repairable)
         while not ok and runs < 3:
             runs += 1
-            if left_down is not None and self.forget_error and runs == 2:
-                self.forget(left_down)
             code, out, err = self.rc(*fix_args, timeout=180)
             with open(os.path.join(self.root, f"fix{runs}.out"), "w") as f:
                 f.write(f"exit {code}\n{out}\n{err}")
             self.trace(f"after fix #{runs} (exit {code})")
             log(f"fix #{runs}: exit {code} {(err.strip().splitlines() or [''])[-1][:200]}")
+            if left_down is not None and self.forget_error:
+                # The dead node could not be removed while it still owned slots; fix may have
+                # moved them (a takeover), so removing it is the operator's next step, not a fix.
+                self.forget_error = None
+                self.forget(left_down)
             ok = self.poll_check(60 if runs == 3 else 30 if code == 0 else 10, give_up_on=repairable)
         res.fix_runs = runs
         if self.forget_error:

@@ -40,9 +40,7 @@ public enum Fix {
       open.formUnion(m.entry.importing.keys)
     }
     var problems: [Int: String] = [:]
-    // Failed as far as any reachable node can tell (the seed's own entry may still say fail?).
-    let failed = Set(
-      view.nodes.filter(\.isReachable).flatMap { $0.table.filter { $0.flags.contains(.fail) }.map(\.id) })
+    let failed = failedIds(view)
     for m in unreachable {
       if failed.contains(m.id) || m.entry.flags.contains(.fail) {
         // A failed master whose slots no replica took over: give them to a live master, moving
@@ -364,24 +362,26 @@ public struct Takeover: Sendable {
 }
 
 extension Fix {
+  /// Nodes flagged FAIL in any reachable node's table (the merged view may still say PFAIL).
+  static func failedIds(_ view: ClusterView) -> Set<String> {
+    Set(view.nodes.filter(\.isReachable).flatMap { $0.table.filter { $0.flags.contains(.fail) }.map(\.id) })
+  }
+
   /// Failed masters (flagged FAIL) that still own slots nobody else serves while a reachable
   /// replica of theirs holds the data (Redis refuses to fail over a replica whose link is too
   /// old, e.g. an old master that just became the replica of a node that then died). Giving such
   /// slots to another master would make that replica resync from it and drop every key.
   public static func takeovers(_ view: ClusterView) -> [Takeover] {
-    let failed = Set(
-      view.nodes.filter(\.isReachable).flatMap { $0.table.filter { $0.flags.contains(.fail) }.map(\.id) })
+    let failed = failedIds(view)
     let served = view.masters.filter(\.isReachable).reduce(SlotSet()) { $0.union($1.entry.slots) }
     return view.masters.compactMap { m -> Takeover? in
       guard !m.isReachable, failed.contains(m.id) || m.entry.flags.contains(.fail),
         !m.entry.slots.subtracting(served).isEmpty
       else { return nil }
-      let offset = { (r: NodeReport) in
-        Int(r.info["slave_repl_offset"] ?? r.info["master_repl_offset"] ?? "") ?? 0
-      }
-      return view.replicas(of: m.id).filter(\.isReachable).max { offset($0) < offset($1) }.map {
-        Takeover(replica: $0, master: m)
-      }
+      return view.replicas(of: m.id).filter(\.isReachable).max { Failover.offset($0) < Failover.offset($1) }
+        .map {
+          Takeover(replica: $0, master: m)
+        }
     }
   }
 

@@ -80,20 +80,6 @@ struct AddNodeCommand: AsyncParsableCommand {
   }
 }
 
-/// Loads a cluster that must check clean, waiting (bounded) for one that is still settling.
-func loadHealthyCluster(_ seed: NodeAddress, connector: any NodeConnector, timeout: Duration) async throws
-  -> LiveCluster
-{
-  do {
-    return try await Readiness.loadHealthy(
-      seed: seed, loader: ClusterLoader(connector: connector), timeout: timeout)
-  } catch let e as SeedError {
-    throw RcadmError.usage(e.description)
-  } catch let e as NotReady {
-    throw RcadmError.usage(e.description)
-  }
-}
-
 /// A plan line as text, or as a JSON document when --json.
 func printOrJSON(_ json: Bool, text: String, json fields: [(String, JSON)]) {
   if json {
