@@ -200,8 +200,13 @@ func reportAfterChange(_ reach: Reach, json: Bool, extra: [(String, JSON)] = [])
   }
   if code != 0 {
     let seed = redactedSeed(reach.seed.description)
+    // A dead node that owns nothing any more is removed, not fixed.
+    let gone = cluster.view.nodes.filter { !$0.isReachable && $0.entry.slots.isEmpty }.map(\.shortId)
+    let remove = gone.map { "'rcadm del-node \(seed) \($0)' (or restart it)" }.joined(separator: ", ")
     Terminal.error(
-      "rcadm: the cluster has the problems above; run 'rcadm check \(seed)' once the nodes settle, or 'rcadm fix \(seed)' for open or uncovered slots"
+      "rcadm: the cluster has the problems above; "
+        + (gone.isEmpty ? "" : "remove what is gone with \(remove); ")
+        + "run 'rcadm check \(seed)' once the nodes settle, or 'rcadm fix \(seed)' for open or uncovered slots"
     )
     throw ExitCode(code)
   }
