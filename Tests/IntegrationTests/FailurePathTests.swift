@@ -37,12 +37,13 @@ import Testing
         "rcadm",
         [
           "reshard", seed, "--from", source, "--to", target, "--slots", "4000", "--pipeline", "3",
-          "--timeout", "2",
-          "--yes", "--json",
+          "--migrate-timeout", "5", "--yes", "--json",
         ])
       try await eventually("a slot open on the source", timeout: 60) {
         try await call(c, sourceIndex, "CLUSTER", "NODES").string?.contains("->-") == true
+          || !reshard.isRunning
       }
+      try #require(reshard.isRunning, "the reshard ended before the fault: \(reshard.wait())")
       c[targetIndex].signal(SIGSTOP)
       let r = reshard.wait(timeout: 120)
       c[targetIndex].signal(SIGCONT)
@@ -92,8 +93,9 @@ import Testing
       let opened = try await openSlotCount(c)
       let fix = try Run.spawn("rcadm", ["fix", seed, "--yes", "--pipeline", "1"])
       try await eventually("fix has closed some slots", timeout: 60) {
-        try await openSlotCount(c) < opened
+        try await openSlotCount(c) < opened || !fix.isRunning
       }
+      try #require(fix.isRunning, "fix ended before Ctrl-C: \(fix.wait())")
       fix.signal(SIGINT)
       let r = fix.wait(timeout: 60)
       #expect(r.status == 3, "\(r)")
