@@ -193,16 +193,7 @@ import Testing
         case 1:
           try await call(c, t, "CLUSTER", "SETSLOT", String(slot), "IMPORTING", ids[o])
         default:
-          try await call(c, t, "CLUSTER", "SETSLOT", String(slot), "IMPORTING", ids[o])
-          try await call(c, o, "CLUSTER", "SETSLOT", String(slot), "MIGRATING", ids[t])
-          // Move a few keys over so the slot's keys sit on two nodes.
-          let keys =
-            try await call(c, o, "CLUSTER", "GETKEYSINSLOT", String(slot), "2").elements?.compactMap(\.string)
-            ?? []
-          if !keys.isEmpty {
-            try await call(
-              c, o, ["MIGRATE", c[t].address.host, String(c[t].port), "", "0", "5000", "KEYS"] + keys)
-          }
+          try await halfMigrate(slot, from: o, to: t, in: c, ids: ids)
         }
         opened += 1
       }

@@ -125,3 +125,15 @@ func expectBothChecksPass(_ seed: String) throws {
   let theirs = try Run.program("redis-cli", ["--cluster", "check", seed])
   #expect(theirs.status == 0, "redis-cli --cluster check: \(theirs)")
 }
+
+/// Opens `slot` as a migration from node `o` to node `t` (IMPORTING, then MIGRATING) and moves up
+/// to 2 of its keys, so its keys sit on two nodes, as an interrupted move leaves them.
+func halfMigrate(_ slot: Int, from o: Int, to t: Int, in c: TestCluster, ids: [String]) async throws {
+  try await call(c, t, "CLUSTER", "SETSLOT", String(slot), "IMPORTING", ids[o])
+  try await call(c, o, "CLUSTER", "SETSLOT", String(slot), "MIGRATING", ids[t])
+  let keys =
+    try await call(c, o, "CLUSTER", "GETKEYSINSLOT", String(slot), "2").elements?.compactMap(\.string) ?? []
+  if !keys.isEmpty {
+    try await call(c, o, ["MIGRATE", c[t].address.host, String(c[t].port), "", "0", "5000", "KEYS"] + keys)
+  }
+}
