@@ -181,13 +181,7 @@ public struct AddNodeMutation: ClusterMutation {
   }
 
   public func plan() async throws -> Plan {
-    let cluster = try await load()
-    do {
-      return Plan(cluster: cluster, add: try await decide(cluster))
-    } catch {
-      await cluster.closeAll()
-      throw error
-    }
+    try await load().closingOnError { Plan(cluster: $0, add: try await decide($0)) }
   }
 
   public func apply(_ plan: Plan, _ context: ApplyContext) async throws {

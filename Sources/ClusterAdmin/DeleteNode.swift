@@ -135,13 +135,7 @@ public struct DeleteNodeMutation: ClusterMutation {
   }
 
   public func plan() async throws -> Plan {
-    let cluster = try await load()
-    do {
-      return Plan(cluster: cluster, delete: try DeleteNode.plan(cluster, node: node))
-    } catch {
-      await cluster.closeAll()
-      throw error
-    }
+    try await load().closingOnError { Plan(cluster: $0, delete: try DeleteNode.plan($0, node: node)) }
   }
 
   public func apply(_ plan: Plan, _ context: ApplyContext) async throws {

@@ -174,18 +174,13 @@ public struct FailoverMutation: ClusterMutation {
   public func plan() async throws -> Plan {
     let deadline = ContinuousClock.now + wait
     while true {
-      let cluster = try await load()
       do {
-        return Plan(cluster: cluster, failover: try decide(cluster))
+        return try await load().closingOnError { Plan(cluster: $0, failover: try decide($0)) }
       } catch let e as ReplicaNotLinked {
-        await cluster.closeAll()
         if ContinuousClock.now > deadline {
           throw ValidationProblems(e.problems.map { "\($0) (waited \(wait.shortText) for the link)" })
         }
         try await Task.sleep(for: .milliseconds(100))
-      } catch {
-        await cluster.closeAll()
-        throw error
       }
     }
   }

@@ -479,14 +479,10 @@ public struct FixRepair: ClusterMutation {
     let cluster = try await load()
     let takeovers = Fix.takeovers(cluster.view)
     if !takeovers.isEmpty { return Plan(cluster: cluster, repairs: [], takeovers: takeovers) }
-    do {
-      return Plan(
-        cluster: cluster,
-        repairs: try await Fix.plan(
-          cluster, searchAllSlots: searchAllSlots, allowUnreachable: allowUnreachable))
-    } catch {
-      await cluster.closeAll()
-      throw error
+    return try await cluster.closingOnError {
+      Plan(
+        cluster: $0,
+        repairs: try await Fix.plan($0, searchAllSlots: searchAllSlots, allowUnreachable: allowUnreachable))
     }
   }
 

@@ -183,6 +183,19 @@ extension ChangeLedger {
   }
 }
 
+extension LiveCluster {
+  /// Runs `body` (a plan's decision) on this cluster; when it throws, the sessions are closed
+  /// before the error goes on, since no apply will follow to close them.
+  func closingOnError<T>(_ body: (LiveCluster) async throws -> T) async throws -> T {
+    do {
+      return try await body(self)
+    } catch {
+      await closeAll()
+      throw error
+    }
+  }
+}
+
 /// An apply that stopped after changing the cluster: what was done, why it stopped, what next.
 public struct MutationFailure: Error, Sendable, CustomStringConvertible {
   /// Why it stopped (the original error; `Interrupted` for a requested stop).

@@ -43,14 +43,10 @@ public struct SlotMigration: ClusterMutation {
   }
 
   public func plan() async throws -> SlotMigrationPlan {
-    let cluster = try await Readiness.loadHealthy(seed: seed, loader: loader, timeout: wait)
-    do {
+    try await Readiness.loadHealthy(seed: seed, loader: loader, timeout: wait).closingOnError { cluster in
       let request = try request(cluster.view)
       let moves = try Self.moves(for: request, cluster.view)
       return SlotMigrationPlan(cluster: cluster, moves: moves, pairs: moves.byPair, request: request)
-    } catch {
-      await cluster.closeAll()
-      throw error
     }
   }
 
