@@ -111,7 +111,7 @@ final class KubectlChild: Sendable {
     let started = AsyncStream<Result<pid_t, any Error>>.makeStream()
     let argv = Arguments(kubectl.scope + args)
     let exe = Executable.path(FilePath(kubectl.executable))
-    let environment = Environment.inherit.updating(["REDISCLI_AUTH": nil, "RCADM_AUTH": nil])
+    let environment = Kubectl.childEnvironment
     var platform = PlatformOptions()
     platform.processGroupID = 0
     let task = Task<ChildExit, Never> {

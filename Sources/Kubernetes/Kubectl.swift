@@ -53,6 +53,10 @@ public struct Kubectl: Sendable {
     public var stderr: String
   }
 
+  /// What every kubectl child inherits: rcadm's environment without the Redis password variables
+  /// (kubectl needs none of them, and a child's environment is readable by its user's processes).
+  static let childEnvironment = Environment.inherit.updating(["REDISCLI_AUTH": nil, "RCADM_AUTH": nil])
+
   /// Runs `kubectl <scope> <args>`, killing it after `timeout`.
   public func run(_ args: [String], timeout: Duration) async throws(KubeError) -> Output {
     let argv = scope + args
@@ -62,7 +66,9 @@ public struct Kubectl: Sendable {
       return try await withThrowingTaskGroup(of: Output?.self) { group in
         group.addTask {
           let result = try await Subprocess.run(
-            .path(.init(executable)), arguments: .init(argv), input: .none, output: .string(limit: 64 << 20),
+            .path(.init(executable)), arguments: .init(argv), environment: Self.childEnvironment,
+            input: .none,
+            output: .string(limit: 64 << 20),
             error: .string(limit: 1 << 20)
           ) { execution in
             pid.value.withLock { $0 = execution.processIdentifier.value }

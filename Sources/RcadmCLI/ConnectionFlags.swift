@@ -85,15 +85,6 @@ struct ConnectionFlags: ParsableArguments {
       user: user ?? spec?.user, password: password, tls: tlsOptions,
       connectTimeout: .milliseconds(Int(timeout * 1000)), commandTimeout: .milliseconds(Int(timeout * 1000)))
   }
-
-  /// A connector for these options; certificate problems are usage errors (exit 2).
-  func connector(for spec: NodeSpec?) throws -> RedisConnector {
-    do {
-      return try RedisConnector(options: try options(for: spec))
-    } catch let e as ConnectionError {
-      throw RcadmError.usage(e.detail)
-    }
-  }
 }
 
 /// The password typed for --askpass.

@@ -50,7 +50,7 @@ struct Create: AsyncParsableCommand {
       }
       let kube = try await openKube(target, connection, placement: true, mutating: true)
       nodes = kube.usable.map(kube.clusterAddress(of:))
-      reach = Reach(connector: kube, seed: nodes[0], kube: kube)
+      reach = Reach(kube: kube, seed: nodes[0])
     } else {
       let specs: [NodeSpec]
       do {
@@ -59,7 +59,7 @@ struct Create: AsyncParsableCommand {
         throw RcadmError.usage(error.description)
       }
       nodes = specs.map(\.address)
-      reach = Reach(connector: try connection.connector(for: specs.first), seed: nodes[0], kube: nil)
+      reach = try Reach(seed: specs[0], options: try connection.options(for: specs[0]))
     }
     let json = output.json
     let create = CreateMutation(

@@ -42,7 +42,7 @@ struct FixCommand: AsyncParsableCommand {
     let wait = connection.waitBound(default: .seconds(30))
     let repair = FixRepair(
       load: { try await loadCluster(reach) }, searchAllSlots: searchMultipleOwners,
-      allowUnreachable: fixWithUnreachableMasters, migrate: try mover.options(connection, reach), wait: wait)
+      allowUnreachable: fixWithUnreachableMasters, migrate: mover.options(reach), wait: wait)
     let rerun =
       "rcadm fix \(redactedSeed(address))"
       + (fixWithUnreachableMasters ? " --fix-with-unreachable-masters" : "")

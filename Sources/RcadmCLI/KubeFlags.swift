@@ -40,7 +40,8 @@ struct KubeFlags: ParsableArguments {
     } else if let kubeSelector {
       guard word == nil || word == KubeTarget.scheme || word!.isEmpty else {
         throw RcadmError.usage(
-          "--kube-selector selects the nodes; give no other address than k8s:// (got '\(word!)')")
+          "--kube-selector selects the nodes; give no other address than k8s:// (got '\(redactedSeed(word!))')"
+        )
       }
       target = KubeTarget(namespace: kubeNamespace ?? "default", selector: kubeSelector)
     } else if let word, KubeTarget.isKubeAddress(word) {
@@ -85,14 +86,43 @@ extension KubeTransportKind: ExpressibleByArgument {
 }
 
 /// How a command reaches its nodes: plain addresses, or the pods of a k8s:// target through kubectl.
+/// `options` are the credentials and TLS settings resolved once (flags, URL, environment,
+/// --askpass or a Kubernetes Secret): every connection and every MIGRATE uses these.
 struct Reach: Sendable {
   var connector: any NodeConnector
   /// Where to start reading the cluster.
   var seed: NodeAddress
   var kube: KubeCluster?
+  var options: ConnectionOptions
+
+  init(connector: any NodeConnector, seed: NodeAddress, kube: KubeCluster?, options: ConnectionOptions) {
+    self.connector = connector
+    self.seed = seed
+    self.kube = kube
+    self.options = options
+  }
+
+  /// Plain addresses: one connector built from the resolved options.
+  init(seed spec: NodeSpec, options: ConnectionOptions) throws {
+    do {
+      connector = try RedisConnector(options: options)
+    } catch let e as ConnectionError {
+      throw RcadmError.usage(e.detail)
+    }
+    seed = spec.address
+    kube = nil
+    self.options = options
+  }
+
+  /// The pods of a Kubernetes target, with the password rcadm found for them.
+  init(kube: KubeCluster, seed: NodeAddress) {
+    self.init(connector: kube, seed: seed, kube: kube, options: kube.options)
+  }
 
   /// The same way of reaching nodes, starting from another node.
-  func at(_ seed: NodeAddress) -> Reach { Reach(connector: connector, seed: seed, kube: kube) }
+  func at(_ seed: NodeAddress) -> Reach {
+    Reach(connector: connector, seed: seed, kube: kube, options: options)
+  }
 
   /// A pod name given where a node is expected becomes the pod's in-cluster address.
   func nodeName(_ name: String) -> String {
@@ -132,10 +162,10 @@ func reach(
 ) async throws -> Reach {
   if let target = try connection.kube.target(for: words.first) {
     let kube = try await openKube(target, connection, placement: placement, mutating: mutating)
-    return Reach(connector: kube, seed: kube.seed, kube: kube)
+    return Reach(kube: kube, seed: kube.seed)
   }
   let spec = try parseSeed(words)
-  return Reach(connector: try connection.connector(for: spec), seed: spec.address, kube: nil)
+  return try Reach(seed: spec, options: try connection.options(for: spec))
 }
 
 /// Discovers the pods of `target`; failures are usage errors (exit 2): nothing was changed.

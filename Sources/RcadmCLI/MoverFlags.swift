@@ -28,13 +28,11 @@ struct MoverFlags: ParsableArguments {
     }
   }
 
-  /// MIGRATE authenticates at the target itself: in Kubernetes mode with the password rcadm found.
-  func options(_ connection: ConnectionFlags, _ reach: Reach) throws -> MigrateOptions {
-    var c = try connection.options()
-    if let kube = reach.kube { c = kube.options }
+  /// MIGRATE authenticates at the target itself, with the credentials every connection uses.
+  func options(_ reach: Reach) -> MigrateOptions {
     var options = MigrateOptions(
       keysPerBatch: pipeline, timeout: .milliseconds(Int(migrateTimeout * 1000)), replace: replace,
-      user: c.user, password: c.password)
+      user: reach.options.user, password: reach.options.password)
     options.warn = { Terminal.error(Terminal.warn("[WARN] ") + $0) }
     return options
   }

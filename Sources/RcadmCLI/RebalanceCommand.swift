@@ -47,7 +47,7 @@ struct RebalanceCommand: AsyncParsableCommand {
     let weights = self.weights
     let migration = SlotMigration(
       loader: connection.loader(reach), seed: reach.seed, wait: connection.waitBound(default: .seconds(30)),
-      migrate: try mover.options(connection, reach),
+      migrate: mover.options(reach),
       request: { [useEmptyMasters, threshold] view in
         var weightOf: [String: Double] = [:]
         for w in weights {

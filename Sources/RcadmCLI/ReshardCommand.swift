@@ -46,7 +46,7 @@ struct ReshardCommand: AsyncParsableCommand {
     let seedWord = redactedSeed(address)
     let migration = SlotMigration(
       loader: connection.loader(reach), seed: reach.seed, wait: connection.waitBound(default: .seconds(30)),
-      migrate: try mover.options(connection, reach),
+      migrate: mover.options(reach),
       request: { view in
         let target = try resolveMaster(reach.nodeName(toName), in: view, flag: "--to")
         let sources =

@@ -61,6 +61,7 @@ public final class FakeKube: @unchecked Sendable {
   init(port: Int, password: String?, passwordInEnv: Bool, root: String, pods: [Pod]) {
     self.port = port
     self.password = password
+    if let password { SecretWatch.register(password) }
     self.passwordInEnv = passwordInEnv
     self.root = root
     self.pods = pods
@@ -177,13 +178,20 @@ public final class FakeKube: @unchecked Sendable {
   }
 
   /// Every argv the stub kubectl was called with.
-  public func kubectlCalls() -> [[String]] {
+  public func kubectlCalls() -> [[String]] { loggedCalls().compactMap { $0["argv"] as? [String] } }
+
+  /// The argv of every kubectl call whose environment held REDISCLI_AUTH or RCADM_AUTH.
+  public func kubectlCallsWithPasswordInEnvironment() -> [[String]] {
+    loggedCalls().filter { ($0["auth_env"] as? [String])?.isEmpty == false }.compactMap {
+      $0["argv"] as? [String]
+    }
+  }
+
+  func loggedCalls() -> [[String: Any]] {
     guard let text = try? String(contentsOfFile: logFile, encoding: .utf8) else { return [] }
     return text.split(separator: "\n").compactMap { line in
-      guard let data = line.data(using: .utf8),
-        let obj = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
-      else { return nil }
-      return obj["argv"] as? [String]
+      guard let data = line.data(using: .utf8) else { return nil }
+      return try? JSONSerialization.jsonObject(with: data) as? [String: Any]
     }
   }
 

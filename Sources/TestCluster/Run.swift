@@ -1,4 +1,6 @@
 import Foundation
+import Synchronization
+import Testing
 
 /// The result of running a program to completion.
 public struct RunResult: Sendable, CustomStringConvertible {
@@ -36,7 +38,9 @@ public enum Run {
     }
     var environment = env
     environment["NO_COLOR"] = environment["NO_COLOR"] ?? "1"
-    return try program(rcadmPath, args, env: environment, stdin: stdin, timeout: timeout)
+    let result = try program(rcadmPath, args, env: environment, stdin: stdin, timeout: timeout)
+    SecretWatch.check(result, arguments: args, environment: env)
+    return result
   }
 
   /// Runs any program (looked up on PATH when not a path) and captures its output.
@@ -96,6 +100,47 @@ public enum Run {
   }
 }
 
+/// Every password the tests hand to servers or to rcadm, and the check, run on every rcadm the
+/// tests start, that none of them ever shows in its output (README: the password never appears).
+public enum SecretWatch {
+  static let known = Mutex<Set<String>>([])
+
+  /// A password some server requires (recorded when the server starts).
+  public static func register(_ secret: String) { _ = known.withLock { $0.insert(secret) } }
+
+  /// The secrets of one run: registered ones (typed on stdin too) and those its arguments or
+  /// environment carry.
+  static func secrets(arguments: [String], environment: [String: String]) -> Set<String> {
+    var found = known.withLock { $0 }
+    for (i, word) in arguments.enumerated() {
+      if ["-a", "--pass", "--from-pass"].contains(word), i + 1 < arguments.count {
+        found.insert(arguments[i + 1])
+      }
+      // redis://user:password@host or redis://password@host
+      if let scheme = word.range(of: "://"), let at = word.range(of: "@", options: .backwards),
+        scheme.upperBound < at.lowerBound
+      {
+        let userinfo = word[scheme.upperBound..<at.lowerBound]
+        found.insert(String(userinfo.split(separator: ":", maxSplits: 1).last ?? userinfo))
+      }
+    }
+    for name in ["REDISCLI_AUTH", "RCADM_AUTH"] { if let v = environment[name] { found.insert(v) } }
+    // Shorter words could appear in any output by chance; tests use longer passwords.
+    return found.filter { $0.count >= 5 }
+  }
+
+  /// Records a test issue for every secret found in the output of an rcadm run.
+  static func check(_ result: RunResult, arguments: [String], environment: [String: String]) {
+    for secret in secrets(arguments: arguments, environment: environment) {
+      for (stream, text) in [("stdout", result.stdout), ("stderr", result.stderr)] where text.contains(secret)
+      {
+        Issue.record(
+          "rcadm printed a password on \(stream): rcadm \(arguments.joined(separator: " "))\n\(result)")
+      }
+    }
+  }
+}
+
 /// A failure of the test harness itself.
 public struct TestClusterError: Error, CustomStringConvertible {
   public var description: String
@@ -107,6 +152,8 @@ public final class Spawned: @unchecked Sendable {
   let process: Process
   let out: URL
   let err: URL
+  /// For rcadm: its arguments and added environment, to check its output for passwords.
+  var rcadmRun: (arguments: [String], environment: [String: String])?
 
   init(process: Process, out: URL, err: URL) {
     self.process = process
@@ -135,9 +182,13 @@ public final class Spawned: @unchecked Sendable {
     }
     process.waitUntilExit()
     defer { try? FileManager.default.removeItem(at: out.deletingLastPathComponent()) }
-    return RunResult(
+    let result = RunResult(
       status: process.terminationStatus, stdout: (try? String(contentsOf: out, encoding: .utf8)) ?? "",
       stderr: (try? String(contentsOf: err, encoding: .utf8)) ?? "", timedOut: timedOut)
+    if let run = rcadmRun {
+      SecretWatch.check(result, arguments: run.arguments, environment: run.environment)
+    }
+    return result
   }
 }
 
@@ -162,6 +213,8 @@ extension Run {
     process.standardError = try FileHandle(forWritingTo: err)
     process.standardInput = FileHandle.nullDevice
     try process.run()
-    return Spawned(process: process, out: out, err: err)
+    let spawned = Spawned(process: process, out: out, err: err)
+    if name == "rcadm" { spawned.rcadmRun = (args, env) }
+    return spawned
   }
 }

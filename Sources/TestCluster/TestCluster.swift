@@ -101,7 +101,10 @@ public final class TestCluster: @unchecked Sendable {
           ]
           if options.customBusPort { args += ["--cluster-port", String(busPort)] }
         }
-        if let pw = options.password { args += ["--requirepass", pw, "--masterauth", pw] }
+        if let pw = options.password {
+          SecretWatch.register(pw)
+          args += ["--requirepass", pw, "--masterauth", pw]
+        }
         args += options.extra
         // A config file (empty; settings come as arguments) so CONFIG REWRITE works.
         let conf = "\(dir)/redis.conf"

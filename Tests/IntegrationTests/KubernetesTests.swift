@@ -37,13 +37,14 @@ import Testing
     return r.stdout.split(separator: "\n").count
   }
 
-  /// No kubectl call ever carried the password.
-  func expectPasswordNeverOnArgv(_ kube: FakeKube) {
+  /// No kubectl call ever carried the password, on its argv or in REDISCLI_AUTH/RCADM_AUTH.
+  func expectPasswordNeverPassedToKubectl(_ kube: FakeKube) {
     let calls = kube.kubectlCalls()
     #expect(!calls.isEmpty)
     for argv in calls {
       #expect(!argv.joined(separator: " ").contains(Self.password), "password on kubectl argv: \(argv)")
     }
+    #expect(kube.kubectlCallsWithPasswordInEnvironment() == [], "kubectl children with a password variable")
   }
 
   /// The OT scenario end to end over `kubectl exec`: create with replicas on other k8s nodes, write
@@ -113,7 +114,7 @@ import Testing
       // The keys written before the restart are all there.
       let keys = try rcadm(kube, ["exec", kube.target] + exec + ["--", "DBSIZE"])
       #expect(keys.stdout.contains("300"), "\(keys)")
-      expectPasswordNeverOnArgv(kube)
+      expectPasswordNeverPassedToKubectl(kube)
       #expect(kube.kubectlCalls().contains { $0.contains("exec") })
     }
   }
@@ -127,6 +128,15 @@ import Testing
       #expect(created.status == 0, "\(created)")
       let checked = try rcadm(kube, ["check", kube.target] + flags)
       #expect(checked.status == 0, "\(checked)")
+      // The password in rcadm's environment reaches no kubectl child (one-shot or long-lived).
+      let fromEnv = try rcadm(
+        kube, ["check", kube.target, "--kube-transport", "port-forward"],
+        env: ["REDISCLI_AUTH": Self.password])
+      #expect(fromEnv.status == 0, "\(fromEnv)")
+      let viaExecFromEnv = try rcadm(
+        kube, ["exec", kube.target, "--kube-transport", "exec", "--", "PING"],
+        env: ["REDISCLI_AUTH": Self.password])
+      #expect(viaExecFromEnv.stdout.contains("PONG"), "\(viaExecFromEnv)")
       let set = try rcadm(kube, ["exec", kube.target] + flags + ["--", "SET", "pf-key", "hello"])
       #expect(set.status == 0, "\(set)")
       let get = try rcadm(kube, ["exec", kube.target] + flags + ["--", "GET", "pf-key"])
@@ -146,7 +156,7 @@ import Testing
       let calls = kube.kubectlCalls()
       #expect(calls.contains { $0.contains("port-forward") })
       #expect(calls.contains { $0.contains("secret") })
-      expectPasswordNeverOnArgv(kube)
+      expectPasswordNeverPassedToKubectl(kube)
       // Without the secret, the pods' password is unknown outside exec: a clear usage error.
       let refused = try rcadm(kube, ["check", kube.target, "--kube-transport", "port-forward"])
       #expect(refused.status == 2, "\(refused)")

@@ -242,8 +242,10 @@ extension Sequence where Element: Sendable {
 
 /// Runs a command given as an array on node i.
 @discardableResult
-func call(_ cluster: TestCluster, _ i: Int, _ args: [String]) async throws -> RESPValue {
-  let s = try await cluster.session(i)
+func call(_ cluster: TestCluster, _ i: Int, _ args: [String], password: String? = nil) async throws
+  -> RESPValue
+{
+  let s = try await cluster.session(i, password: password)
   defer { Task { await s.close() } }
   return try await s.call(args)
 }

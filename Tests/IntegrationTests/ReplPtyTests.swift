@@ -6,17 +6,7 @@ import Testing
 @Suite(.serialized) struct ReplPtyTests {
   /// Runs a pty script against `rcadm repl` and returns the parsed summary.
   func drive(_ steps: [[String: Any]], _ args: [String], env: [String: String]) throws -> [String: Any] {
-    let script = NSTemporaryDirectory() + "rcadm-pty-\(UUID().uuidString).json"
-    try JSONSerialization.data(withJSONObject: steps).write(to: URL(fileURLWithPath: script))
-    defer { try? FileManager.default.removeItem(atPath: script) }
-    let envArgs = env.flatMap { ["--env", "\($0.key)=\($0.value)"] }
-    let r = try Run.program(
-      "python3",
-      [Run.packageRoot + "/Tests/oracle/pty_repl.py"] + envArgs + [script, "--", Run.rcadmPath] + args,
-      timeout: 120)
-    let doc = try parseJSON(r.stdout)
-    #expect(doc["ok"] as? Bool == true, "\(r.stdout)")
-    return doc
+    try runInPty(steps, args, env: env)
   }
 
   @Test func editingHistoryCompletionAndSignals() async throws {

@@ -29,8 +29,8 @@ func nodeId(_ cluster: TestCluster, _ i: Int, password: String? = nil) async thr
 }
 
 /// Index of the server that owns `slot` (as a master).
-func owner(of slot: Int, in cluster: TestCluster, via: Int = 0) async throws -> Int {
-  let s = try await cluster.session(via)
+func owner(of slot: Int, in cluster: TestCluster, via: Int = 0, password: String? = nil) async throws -> Int {
+  let s = try await cluster.session(via, password: password)
   defer { Task { await s.close() } }
   let entries = try ClusterNodesParser.parse(try await s.text("CLUSTER", "NODES"))
   guard let e = entries.first(where: { $0.isMaster && $0.slots.contains(slot) }),
@@ -88,17 +88,46 @@ func isUntouched(_ cluster: TestCluster, _ i: Int) async throws -> Bool {
 }
 
 /// "<count> <sha256>" of every key's type and content (Tests/oracle/dataset.py).
-func datasetDigest(_ seed: String) throws -> String {
+func datasetDigest(_ seed: String, password: String? = nil) throws -> String {
   let r = try Run.program(
-    "python3", [Run.packageRoot + "/Tests/oracle/dataset.py", "digest", seed], timeout: 120)
+    "python3",
+    [Run.packageRoot + "/Tests/oracle/dataset.py", "digest", seed]
+      + (password.map { ["--password", $0] } ?? []),
+    timeout: 120)
   #expect(r.status == 0, "\(r)")
   return r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
 }
 
-/// Fills the cluster with every data type, hash tags and a few 1 MiB values; returns the digest.
-func fillDataset(_ seed: String, keys: Int) throws -> String {
+/// Every key as each master holds it ("<content hash> <key> on <node>" lines), to name what a failed
+/// digest comparison changed.
+func datasetListing(_ seed: String) throws -> [String] {
   let r = try Run.program(
-    "python3", [Run.packageRoot + "/Tests/oracle/dataset.py", "fill", seed, String(keys)], timeout: 300)
+    "python3", [Run.packageRoot + "/Tests/oracle/dataset.py", "list", seed], timeout: 120)
+  #expect(r.status == 0, "\(r)")
+  return r.stdout.split(separator: "\n").map(String.init)
+}
+
+/// The keys (with content) of `before` missing from `after` and the other way round, wherever
+/// they live, at most `limit` of each.
+func listingDifference(_ before: [String], _ after: [String], limit: Int = 20) -> String {
+  func content(_ line: String) -> Substring { line.split(separator: " on ").first ?? Substring(line) }
+  let (b, a) = (Set(before.map(content)), Set(after.map(content)))
+  let gone = before.filter { !a.contains(content($0)) }.prefix(limit)
+  let new = after.filter { !b.contains(content($0)) }.prefix(limit)
+  let twice = Dictionary(grouping: after, by: content).filter { $0.value.count > 1 }.values.prefix(limit)
+  return """
+    gone (\(before.count) keys before): \(gone.joined(separator: "; "))
+    new or changed (\(after.count) after): \(new.joined(separator: "; "))
+    on two masters: \(twice.map { $0.joined(separator: " & ") }.joined(separator: "; "))
+    """
+}
+
+/// Fills the cluster with every data type, hash tags and a few 1 MiB values; returns the digest.
+func fillDataset(_ seed: String, keys: Int, password: String? = nil) throws -> String {
+  let r = try Run.program(
+    "python3",
+    [Run.packageRoot + "/Tests/oracle/dataset.py", "fill", seed, String(keys)]
+      + (password.map { ["--password", $0] } ?? []), timeout: 300)
   #expect(r.status == 0, "\(r)")
   return r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
 }
@@ -128,12 +157,36 @@ func expectBothChecksPass(_ seed: String) throws {
 
 /// Opens `slot` as a migration from node `o` to node `t` (IMPORTING, then MIGRATING) and moves up
 /// to 2 of its keys, so its keys sit on two nodes, as an interrupted move leaves them.
-func halfMigrate(_ slot: Int, from o: Int, to t: Int, in c: TestCluster, ids: [String]) async throws {
-  try await call(c, t, "CLUSTER", "SETSLOT", String(slot), "IMPORTING", ids[o])
-  try await call(c, o, "CLUSTER", "SETSLOT", String(slot), "MIGRATING", ids[t])
+func halfMigrate(
+  _ slot: Int, from o: Int, to t: Int, in c: TestCluster, ids: [String], password: String? = nil
+) async throws {
+  try await call(c, t, "CLUSTER", "SETSLOT", String(slot), "IMPORTING", ids[o], password: password)
+  try await call(c, o, "CLUSTER", "SETSLOT", String(slot), "MIGRATING", ids[t], password: password)
   let keys =
-    try await call(c, o, "CLUSTER", "GETKEYSINSLOT", String(slot), "2").elements?.compactMap(\.string) ?? []
+    try await call(c, o, "CLUSTER", "GETKEYSINSLOT", String(slot), "2", password: password).elements?
+    .compactMap(
+      \.string) ?? []
   if !keys.isEmpty {
-    try await call(c, o, ["MIGRATE", c[t].address.host, String(c[t].port), "", "0", "5000", "KEYS"] + keys)
+    let auth = password.map { ["AUTH", $0] } ?? []
+    try await call(
+      c, o, ["MIGRATE", c[t].address.host, String(c[t].port), "", "0", "5000"] + auth + ["KEYS"] + keys,
+      password: password)
   }
+}
+
+/// Runs rcadm in a real pseudo-terminal with a pty_repl.py script (Tests/oracle/pty_repl.py) and
+/// returns its summary (ok, transcript, exit status).
+func runInPty(_ steps: [[String: Any]], _ args: [String], env: [String: String] = [:]) throws -> [String: Any]
+{
+  let script = NSTemporaryDirectory() + "rcadm-pty-\(UUID().uuidString).json"
+  try JSONSerialization.data(withJSONObject: steps).write(to: URL(fileURLWithPath: script))
+  defer { try? FileManager.default.removeItem(atPath: script) }
+  let envArgs = env.flatMap { ["--env", "\($0.key)=\($0.value)"] }
+  let r = try Run.program(
+    "python3",
+    [Run.packageRoot + "/Tests/oracle/pty_repl.py"] + envArgs + [script, "--", Run.rcadmPath] + args,
+    timeout: 120)
+  let doc = try parseJSON(r.stdout)
+  #expect(doc["ok"] as? Bool == true, "\(r.stdout)")
+  return doc
 }

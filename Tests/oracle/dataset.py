@@ -3,6 +3,9 @@
 
 usage: dataset.py fill HOST:PORT [KEYS]   -> writes KEYS keys of mixed types, prints the digest
        dataset.py digest HOST:PORT        -> prints "<count> <sha256>" of every key's type and content
+       (each takes --password PW for a protected cluster)
+       dataset.py list HOST:PORT          -> prints "<hash> <key> on <node>" per key, as found on
+                                             every master (a key on two masters shows twice)
 The digest is independent of where keys live and of internal encodings, so it proves a move lost
 or changed nothing.
 """
@@ -12,9 +15,9 @@ import sys
 from redis.cluster import ClusterNode, RedisCluster
 
 
-def client(addr):
+def client(addr, password=None):
     host, port = addr.rsplit(":", 1)
-    return RedisCluster(startup_nodes=[ClusterNode(host, int(port))], socket_timeout=20)
+    return RedisCluster(startup_nodes=[ClusterNode(host, int(port))], socket_timeout=20, password=password)
 
 
 def fill(rc, n):
@@ -70,9 +73,32 @@ def digest(rc):
     return len(keys), h.hexdigest()
 
 
+def listing(rc):
+    """Every key as each master holds it, so a failed digest can name the keys that changed."""
+    lines = []
+    for node in rc.get_primaries():
+        conn = rc.get_redis_connection(node)
+        for k in conn.scan_iter(count=1000):
+            lines.append((k, node.name))
+    out = []
+    for k, name in sorted(lines):
+        out.append(f"{hashlib.sha256(canonical(rc, k)).hexdigest()[:16]} {k!r} on {name}")
+    return out
+
+
 def main():
+    args = sys.argv[1:]
+    password = None
+    if "--password" in args:
+        i = args.index("--password")
+        password = args[i + 1]
+        del args[i:i + 2]
+    sys.argv[1:] = args
     cmd, addr = sys.argv[1], sys.argv[2]
-    rc = client(addr)
+    rc = client(addr, password)
+    if cmd == "list":
+        print("\n".join(listing(rc)))
+        return
     if cmd == "fill":
         fill(rc, int(sys.argv[3]) if len(sys.argv) > 3 else 5000)
     count, d = digest(rc)
