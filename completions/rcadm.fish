@@ -23,31 +23,31 @@ function __rcadm_parse_tokens -S
         __rcadm_parse_subcommand 0 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'check'
-            __rcadm_parse_subcommand -r 1 'replicas=' 'search-multiple-owners' 'strict' 'json' 'a/pass=' 'user=' 'askpass' 'tls' 'cacert=' 'cacertdir=' 'cert=' 'key=' 'sni=' 'insecure' 'timeout=' 'kube-selector=' 'kube-namespace=' 'kube-context=' 'kube-container=' 'kubectl=' 'kube-transport=' 'kube-secret=' 'kube-allow-unready' 'version' 'h/help'
+            __rcadm_parse_subcommand -r 1 'replicas=' 'search-multiple-owners' 'strict' 'json' 'a/pass=' 'user=' 'askpass' 'no-auth-warning' 'tls' 'cacert=' 'cacertdir=' 'cert=' 'key=' 'sni=' 'insecure' 'timeout=' 'kube-selector=' 'kube-namespace=' 'kube-context=' 'kube-container=' 'kubectl=' 'kube-transport=' 'kube-secret=' 'kube-allow-unready' 'version' 'h/help'
         case 'info'
-            __rcadm_parse_subcommand -r 1 'json' 'a/pass=' 'user=' 'askpass' 'tls' 'cacert=' 'cacertdir=' 'cert=' 'key=' 'sni=' 'insecure' 'timeout=' 'kube-selector=' 'kube-namespace=' 'kube-context=' 'kube-container=' 'kubectl=' 'kube-transport=' 'kube-secret=' 'kube-allow-unready' 'version' 'h/help'
+            __rcadm_parse_subcommand -r 1 'json' 'a/pass=' 'user=' 'askpass' 'no-auth-warning' 'tls' 'cacert=' 'cacertdir=' 'cert=' 'key=' 'sni=' 'insecure' 'timeout=' 'kube-selector=' 'kube-namespace=' 'kube-context=' 'kube-container=' 'kubectl=' 'kube-transport=' 'kube-secret=' 'kube-allow-unready' 'version' 'h/help'
         case 'call'
-            __rcadm_parse_subcommand -r 2 'masters-only' 'replicas-only' 'json' 'a/pass=' 'user=' 'askpass' 'tls' 'cacert=' 'cacertdir=' 'cert=' 'key=' 'sni=' 'insecure' 'timeout=' 'kube-selector=' 'kube-namespace=' 'kube-context=' 'kube-container=' 'kubectl=' 'kube-transport=' 'kube-secret=' 'kube-allow-unready' 'version' 'h/help'
+            __rcadm_parse_subcommand -r 2 'masters-only' 'replicas-only' 'json' 'a/pass=' 'user=' 'askpass' 'no-auth-warning' 'tls' 'cacert=' 'cacertdir=' 'cert=' 'key=' 'sni=' 'insecure' 'timeout=' 'kube-selector=' 'kube-namespace=' 'kube-context=' 'kube-container=' 'kubectl=' 'kube-transport=' 'kube-secret=' 'kube-allow-unready' 'version' 'h/help'
         case 'create'
-            __rcadm_parse_subcommand -r 1 'replicas=' 'no-wait' 'y/yes' 'dry-run' 'json' 'a/pass=' 'user=' 'askpass' 'tls' 'cacert=' 'cacertdir=' 'cert=' 'key=' 'sni=' 'insecure' 'timeout=' 'kube-selector=' 'kube-namespace=' 'kube-context=' 'kube-container=' 'kubectl=' 'kube-transport=' 'kube-secret=' 'kube-allow-unready' 'version' 'h/help'
+            __rcadm_parse_subcommand -r 1 'replicas=' 'no-wait' 'y/yes' 'dry-run' 'json' 'a/pass=' 'user=' 'askpass' 'no-auth-warning' 'tls' 'cacert=' 'cacertdir=' 'cert=' 'key=' 'sni=' 'insecure' 'timeout=' 'kube-selector=' 'kube-namespace=' 'kube-context=' 'kube-container=' 'kubectl=' 'kube-transport=' 'kube-secret=' 'kube-allow-unready' 'version' 'h/help'
         case 'add-node'
-            __rcadm_parse_subcommand 2 'replica' 'master=' 'y/yes' 'dry-run' 'json' 'a/pass=' 'user=' 'askpass' 'tls' 'cacert=' 'cacertdir=' 'cert=' 'key=' 'sni=' 'insecure' 'timeout=' 'kube-selector=' 'kube-namespace=' 'kube-context=' 'kube-container=' 'kubectl=' 'kube-transport=' 'kube-secret=' 'kube-allow-unready' 'version' 'h/help'
+            __rcadm_parse_subcommand 2 'replica' 'master=' 'y/yes' 'dry-run' 'json' 'a/pass=' 'user=' 'askpass' 'no-auth-warning' 'tls' 'cacert=' 'cacertdir=' 'cert=' 'key=' 'sni=' 'insecure' 'timeout=' 'kube-selector=' 'kube-namespace=' 'kube-context=' 'kube-container=' 'kubectl=' 'kube-transport=' 'kube-secret=' 'kube-allow-unready' 'version' 'h/help'
         case 'del-node'
-            __rcadm_parse_subcommand 2 'y/yes' 'dry-run' 'json' 'a/pass=' 'user=' 'askpass' 'tls' 'cacert=' 'cacertdir=' 'cert=' 'key=' 'sni=' 'insecure' 'timeout=' 'kube-selector=' 'kube-namespace=' 'kube-context=' 'kube-container=' 'kubectl=' 'kube-transport=' 'kube-secret=' 'kube-allow-unready' 'version' 'h/help'
+            __rcadm_parse_subcommand 2 'y/yes' 'dry-run' 'json' 'a/pass=' 'user=' 'askpass' 'no-auth-warning' 'tls' 'cacert=' 'cacertdir=' 'cert=' 'key=' 'sni=' 'insecure' 'timeout=' 'kube-selector=' 'kube-namespace=' 'kube-context=' 'kube-container=' 'kubectl=' 'kube-transport=' 'kube-secret=' 'kube-allow-unready' 'version' 'h/help'
         case 'failover'
-            __rcadm_parse_subcommand 1 'master=' 'replica=' 'force' 'takeover' 'y/yes' 'dry-run' 'json' 'a/pass=' 'user=' 'askpass' 'tls' 'cacert=' 'cacertdir=' 'cert=' 'key=' 'sni=' 'insecure' 'timeout=' 'kube-selector=' 'kube-namespace=' 'kube-context=' 'kube-container=' 'kubectl=' 'kube-transport=' 'kube-secret=' 'kube-allow-unready' 'version' 'h/help'
+            __rcadm_parse_subcommand 1 'master=' 'replica=' 'force' 'takeover' 'y/yes' 'dry-run' 'json' 'a/pass=' 'user=' 'askpass' 'no-auth-warning' 'tls' 'cacert=' 'cacertdir=' 'cert=' 'key=' 'sni=' 'insecure' 'timeout=' 'kube-selector=' 'kube-namespace=' 'kube-context=' 'kube-container=' 'kubectl=' 'kube-transport=' 'kube-secret=' 'kube-allow-unready' 'version' 'h/help'
         case 'set-timeout'
-            __rcadm_parse_subcommand 2 'y/yes' 'dry-run' 'json' 'a/pass=' 'user=' 'askpass' 'tls' 'cacert=' 'cacertdir=' 'cert=' 'key=' 'sni=' 'insecure' 'timeout=' 'kube-selector=' 'kube-namespace=' 'kube-context=' 'kube-container=' 'kubectl=' 'kube-transport=' 'kube-secret=' 'kube-allow-unready' 'version' 'h/help'
+            __rcadm_parse_subcommand 2 'y/yes' 'dry-run' 'json' 'a/pass=' 'user=' 'askpass' 'no-auth-warning' 'tls' 'cacert=' 'cacertdir=' 'cert=' 'key=' 'sni=' 'insecure' 'timeout=' 'kube-selector=' 'kube-namespace=' 'kube-context=' 'kube-container=' 'kubectl=' 'kube-transport=' 'kube-secret=' 'kube-allow-unready' 'version' 'h/help'
         case 'reshard'
-            __rcadm_parse_subcommand 1 'from=' 'to=' 'slots=' 'pipeline=' 'migrate-timeout=' 'replace' 'y/yes' 'dry-run' 'json' 'a/pass=' 'user=' 'askpass' 'tls' 'cacert=' 'cacertdir=' 'cert=' 'key=' 'sni=' 'insecure' 'timeout=' 'kube-selector=' 'kube-namespace=' 'kube-context=' 'kube-container=' 'kubectl=' 'kube-transport=' 'kube-secret=' 'kube-allow-unready' 'version' 'h/help'
+            __rcadm_parse_subcommand 1 'from=' 'to=' 'slots=' 'pipeline=' 'migrate-timeout=' 'replace' 'y/yes' 'dry-run' 'json' 'a/pass=' 'user=' 'askpass' 'no-auth-warning' 'tls' 'cacert=' 'cacertdir=' 'cert=' 'key=' 'sni=' 'insecure' 'timeout=' 'kube-selector=' 'kube-namespace=' 'kube-context=' 'kube-container=' 'kubectl=' 'kube-transport=' 'kube-secret=' 'kube-allow-unready' 'version' 'h/help'
         case 'rebalance'
-            __rcadm_parse_subcommand 1 'weight=+' 'use-empty-masters' 'threshold=' 'simulate' 'pipeline=' 'migrate-timeout=' 'replace' 'y/yes' 'dry-run' 'json' 'a/pass=' 'user=' 'askpass' 'tls' 'cacert=' 'cacertdir=' 'cert=' 'key=' 'sni=' 'insecure' 'timeout=' 'kube-selector=' 'kube-namespace=' 'kube-context=' 'kube-container=' 'kubectl=' 'kube-transport=' 'kube-secret=' 'kube-allow-unready' 'version' 'h/help'
+            __rcadm_parse_subcommand 1 'weight=+' 'use-empty-masters' 'threshold=' 'simulate' 'pipeline=' 'migrate-timeout=' 'replace' 'y/yes' 'dry-run' 'json' 'a/pass=' 'user=' 'askpass' 'no-auth-warning' 'tls' 'cacert=' 'cacertdir=' 'cert=' 'key=' 'sni=' 'insecure' 'timeout=' 'kube-selector=' 'kube-namespace=' 'kube-context=' 'kube-container=' 'kubectl=' 'kube-transport=' 'kube-secret=' 'kube-allow-unready' 'version' 'h/help'
         case 'fix'
-            __rcadm_parse_subcommand 1 'search-multiple-owners' 'remeet' 'fix-with-unreachable-masters' 'pipeline=' 'migrate-timeout=' 'replace' 'y/yes' 'dry-run' 'json' 'a/pass=' 'user=' 'askpass' 'tls' 'cacert=' 'cacertdir=' 'cert=' 'key=' 'sni=' 'insecure' 'timeout=' 'kube-selector=' 'kube-namespace=' 'kube-context=' 'kube-container=' 'kubectl=' 'kube-transport=' 'kube-secret=' 'kube-allow-unready' 'version' 'h/help'
+            __rcadm_parse_subcommand 1 'search-multiple-owners' 'remeet' 'fix-with-unreachable-masters' 'pipeline=' 'migrate-timeout=' 'replace' 'y/yes' 'dry-run' 'json' 'a/pass=' 'user=' 'askpass' 'no-auth-warning' 'tls' 'cacert=' 'cacertdir=' 'cert=' 'key=' 'sni=' 'insecure' 'timeout=' 'kube-selector=' 'kube-namespace=' 'kube-context=' 'kube-container=' 'kubectl=' 'kube-transport=' 'kube-secret=' 'kube-allow-unready' 'version' 'h/help'
         case 'repl'
-            __rcadm_parse_subcommand 1 'h=' 'p=' 'raw' 'yes' 'json' 'a/pass=' 'user=' 'askpass' 'tls' 'cacert=' 'cacertdir=' 'cert=' 'key=' 'sni=' 'insecure' 'timeout=' 'kube-selector=' 'kube-namespace=' 'kube-context=' 'kube-container=' 'kubectl=' 'kube-transport=' 'kube-secret=' 'kube-allow-unready' 'version' 'help'
+            __rcadm_parse_subcommand 1 'h=' 'p=' 'raw' 'yes' 'json' 'a/pass=' 'user=' 'askpass' 'no-auth-warning' 'tls' 'cacert=' 'cacertdir=' 'cert=' 'key=' 'sni=' 'insecure' 'timeout=' 'kube-selector=' 'kube-namespace=' 'kube-context=' 'kube-container=' 'kubectl=' 'kube-transport=' 'kube-secret=' 'kube-allow-unready' 'version' 'help'
         case 'exec'
-            __rcadm_parse_subcommand -r 2 'raw' 'json' 'a/pass=' 'user=' 'askpass' 'tls' 'cacert=' 'cacertdir=' 'cert=' 'key=' 'sni=' 'insecure' 'timeout=' 'kube-selector=' 'kube-namespace=' 'kube-context=' 'kube-container=' 'kubectl=' 'kube-transport=' 'kube-secret=' 'kube-allow-unready' 'version' 'h/help'
+            __rcadm_parse_subcommand -r 2 'raw' 'json' 'a/pass=' 'user=' 'askpass' 'no-auth-warning' 'tls' 'cacert=' 'cacertdir=' 'cert=' 'key=' 'sni=' 'insecure' 'timeout=' 'kube-selector=' 'kube-namespace=' 'kube-context=' 'kube-container=' 'kubectl=' 'kube-transport=' 'kube-secret=' 'kube-allow-unready' 'version' 'h/help'
         case 'sandbox'
             __rcadm_parse_subcommand 0 'version' 'h/help'
             switch $unparsed_tokens[1]
@@ -138,6 +138,7 @@ complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "r
 complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm check" a pass' -s 'a' -l 'pass' -d 'Password (prefer --askpass or REDISCLI_AUTH: argv is visible to other users).' -rfka ''
 complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm check" user' -l 'user' -d 'ACL user name (with -a/--pass or --askpass).' -rfka ''
 complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm check" askpass' -l 'askpass' -d 'Prompt for the password on the terminal.'
+complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm check" no-auth-warning' -l 'no-auth-warning' -d 'Do not warn about a password given on the command line (-a/--pass or a URL).'
 complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm check" tls' -l 'tls' -d 'Connect with TLS.'
 complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm check" cacert' -l 'cacert' -d 'CA certificate file to verify nodes with (implies --tls).' -rF
 complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm check" cacertdir' -l 'cacertdir' -d 'Directory of CA certificates (implies --tls).' -rfa '(__rcadm_complete_directories)'
@@ -161,6 +162,7 @@ complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "r
 complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm info" a pass' -s 'a' -l 'pass' -d 'Password (prefer --askpass or REDISCLI_AUTH: argv is visible to other users).' -rfka ''
 complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm info" user' -l 'user' -d 'ACL user name (with -a/--pass or --askpass).' -rfka ''
 complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm info" askpass' -l 'askpass' -d 'Prompt for the password on the terminal.'
+complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm info" no-auth-warning' -l 'no-auth-warning' -d 'Do not warn about a password given on the command line (-a/--pass or a URL).'
 complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm info" tls' -l 'tls' -d 'Connect with TLS.'
 complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm info" cacert' -l 'cacert' -d 'CA certificate file to verify nodes with (implies --tls).' -rF
 complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm info" cacertdir' -l 'cacertdir' -d 'Directory of CA certificates (implies --tls).' -rfa '(__rcadm_complete_directories)'
@@ -186,6 +188,7 @@ complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "r
 complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm call" a pass' -s 'a' -l 'pass' -d 'Password (prefer --askpass or REDISCLI_AUTH: argv is visible to other users).' -rfka ''
 complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm call" user' -l 'user' -d 'ACL user name (with -a/--pass or --askpass).' -rfka ''
 complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm call" askpass' -l 'askpass' -d 'Prompt for the password on the terminal.'
+complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm call" no-auth-warning' -l 'no-auth-warning' -d 'Do not warn about a password given on the command line (-a/--pass or a URL).'
 complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm call" tls' -l 'tls' -d 'Connect with TLS.'
 complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm call" cacert' -l 'cacert' -d 'CA certificate file to verify nodes with (implies --tls).' -rF
 complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm call" cacertdir' -l 'cacertdir' -d 'Directory of CA certificates (implies --tls).' -rfa '(__rcadm_complete_directories)'
@@ -213,6 +216,7 @@ complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "r
 complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm create" a pass' -s 'a' -l 'pass' -d 'Password (prefer --askpass or REDISCLI_AUTH: argv is visible to other users).' -rfka ''
 complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm create" user' -l 'user' -d 'ACL user name (with -a/--pass or --askpass).' -rfka ''
 complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm create" askpass' -l 'askpass' -d 'Prompt for the password on the terminal.'
+complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm create" no-auth-warning' -l 'no-auth-warning' -d 'Do not warn about a password given on the command line (-a/--pass or a URL).'
 complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm create" tls' -l 'tls' -d 'Connect with TLS.'
 complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm create" cacert' -l 'cacert' -d 'CA certificate file to verify nodes with (implies --tls).' -rF
 complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm create" cacertdir' -l 'cacertdir' -d 'Directory of CA certificates (implies --tls).' -rfa '(__rcadm_complete_directories)'
@@ -241,6 +245,7 @@ complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "r
 complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm add-node" a pass' -s 'a' -l 'pass' -d 'Password (prefer --askpass or REDISCLI_AUTH: argv is visible to other users).' -rfka ''
 complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm add-node" user' -l 'user' -d 'ACL user name (with -a/--pass or --askpass).' -rfka ''
 complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm add-node" askpass' -l 'askpass' -d 'Prompt for the password on the terminal.'
+complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm add-node" no-auth-warning' -l 'no-auth-warning' -d 'Do not warn about a password given on the command line (-a/--pass or a URL).'
 complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm add-node" tls' -l 'tls' -d 'Connect with TLS.'
 complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm add-node" cacert' -l 'cacert' -d 'CA certificate file to verify nodes with (implies --tls).' -rF
 complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm add-node" cacertdir' -l 'cacertdir' -d 'Directory of CA certificates (implies --tls).' -rfa '(__rcadm_complete_directories)'
@@ -266,6 +271,7 @@ complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "r
 complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm del-node" a pass' -s 'a' -l 'pass' -d 'Password (prefer --askpass or REDISCLI_AUTH: argv is visible to other users).' -rfka ''
 complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm del-node" user' -l 'user' -d 'ACL user name (with -a/--pass or --askpass).' -rfka ''
 complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm del-node" askpass' -l 'askpass' -d 'Prompt for the password on the terminal.'
+complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm del-node" no-auth-warning' -l 'no-auth-warning' -d 'Do not warn about a password given on the command line (-a/--pass or a URL).'
 complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm del-node" tls' -l 'tls' -d 'Connect with TLS.'
 complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm del-node" cacert' -l 'cacert' -d 'CA certificate file to verify nodes with (implies --tls).' -rF
 complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm del-node" cacertdir' -l 'cacertdir' -d 'Directory of CA certificates (implies --tls).' -rfa '(__rcadm_complete_directories)'
@@ -295,6 +301,7 @@ complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "r
 complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm failover" a pass' -s 'a' -l 'pass' -d 'Password (prefer --askpass or REDISCLI_AUTH: argv is visible to other users).' -rfka ''
 complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm failover" user' -l 'user' -d 'ACL user name (with -a/--pass or --askpass).' -rfka ''
 complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm failover" askpass' -l 'askpass' -d 'Prompt for the password on the terminal.'
+complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm failover" no-auth-warning' -l 'no-auth-warning' -d 'Do not warn about a password given on the command line (-a/--pass or a URL).'
 complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm failover" tls' -l 'tls' -d 'Connect with TLS.'
 complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm failover" cacert' -l 'cacert' -d 'CA certificate file to verify nodes with (implies --tls).' -rF
 complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm failover" cacertdir' -l 'cacertdir' -d 'Directory of CA certificates (implies --tls).' -rfa '(__rcadm_complete_directories)'
@@ -320,6 +327,7 @@ complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "r
 complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm set-timeout" a pass' -s 'a' -l 'pass' -d 'Password (prefer --askpass or REDISCLI_AUTH: argv is visible to other users).' -rfka ''
 complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm set-timeout" user' -l 'user' -d 'ACL user name (with -a/--pass or --askpass).' -rfka ''
 complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm set-timeout" askpass' -l 'askpass' -d 'Prompt for the password on the terminal.'
+complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm set-timeout" no-auth-warning' -l 'no-auth-warning' -d 'Do not warn about a password given on the command line (-a/--pass or a URL).'
 complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm set-timeout" tls' -l 'tls' -d 'Connect with TLS.'
 complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm set-timeout" cacert' -l 'cacert' -d 'CA certificate file to verify nodes with (implies --tls).' -rF
 complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm set-timeout" cacertdir' -l 'cacertdir' -d 'Directory of CA certificates (implies --tls).' -rfa '(__rcadm_complete_directories)'
@@ -351,6 +359,7 @@ complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "r
 complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm reshard" a pass' -s 'a' -l 'pass' -d 'Password (prefer --askpass or REDISCLI_AUTH: argv is visible to other users).' -rfka ''
 complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm reshard" user' -l 'user' -d 'ACL user name (with -a/--pass or --askpass).' -rfka ''
 complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm reshard" askpass' -l 'askpass' -d 'Prompt for the password on the terminal.'
+complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm reshard" no-auth-warning' -l 'no-auth-warning' -d 'Do not warn about a password given on the command line (-a/--pass or a URL).'
 complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm reshard" tls' -l 'tls' -d 'Connect with TLS.'
 complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm reshard" cacert' -l 'cacert' -d 'CA certificate file to verify nodes with (implies --tls).' -rF
 complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm reshard" cacertdir' -l 'cacertdir' -d 'Directory of CA certificates (implies --tls).' -rfa '(__rcadm_complete_directories)'
@@ -383,6 +392,7 @@ complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "r
 complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm rebalance" a pass' -s 'a' -l 'pass' -d 'Password (prefer --askpass or REDISCLI_AUTH: argv is visible to other users).' -rfka ''
 complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm rebalance" user' -l 'user' -d 'ACL user name (with -a/--pass or --askpass).' -rfka ''
 complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm rebalance" askpass' -l 'askpass' -d 'Prompt for the password on the terminal.'
+complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm rebalance" no-auth-warning' -l 'no-auth-warning' -d 'Do not warn about a password given on the command line (-a/--pass or a URL).'
 complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm rebalance" tls' -l 'tls' -d 'Connect with TLS.'
 complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm rebalance" cacert' -l 'cacert' -d 'CA certificate file to verify nodes with (implies --tls).' -rF
 complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm rebalance" cacertdir' -l 'cacertdir' -d 'Directory of CA certificates (implies --tls).' -rfa '(__rcadm_complete_directories)'
@@ -414,6 +424,7 @@ complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "r
 complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm fix" a pass' -s 'a' -l 'pass' -d 'Password (prefer --askpass or REDISCLI_AUTH: argv is visible to other users).' -rfka ''
 complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm fix" user' -l 'user' -d 'ACL user name (with -a/--pass or --askpass).' -rfka ''
 complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm fix" askpass' -l 'askpass' -d 'Prompt for the password on the terminal.'
+complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm fix" no-auth-warning' -l 'no-auth-warning' -d 'Do not warn about a password given on the command line (-a/--pass or a URL).'
 complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm fix" tls' -l 'tls' -d 'Connect with TLS.'
 complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm fix" cacert' -l 'cacert' -d 'CA certificate file to verify nodes with (implies --tls).' -rF
 complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm fix" cacertdir' -l 'cacertdir' -d 'Directory of CA certificates (implies --tls).' -rfa '(__rcadm_complete_directories)'
@@ -441,6 +452,7 @@ complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "r
 complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm repl" a pass' -s 'a' -l 'pass' -d 'Password (prefer --askpass or REDISCLI_AUTH: argv is visible to other users).' -rfka ''
 complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm repl" user' -l 'user' -d 'ACL user name (with -a/--pass or --askpass).' -rfka ''
 complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm repl" askpass' -l 'askpass' -d 'Prompt for the password on the terminal.'
+complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm repl" no-auth-warning' -l 'no-auth-warning' -d 'Do not warn about a password given on the command line (-a/--pass or a URL).'
 complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm repl" tls' -l 'tls' -d 'Connect with TLS.'
 complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm repl" cacert' -l 'cacert' -d 'CA certificate file to verify nodes with (implies --tls).' -rF
 complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm repl" cacertdir' -l 'cacertdir' -d 'Directory of CA certificates (implies --tls).' -rfa '(__rcadm_complete_directories)'
@@ -465,6 +477,7 @@ complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "r
 complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm exec" a pass' -s 'a' -l 'pass' -d 'Password (prefer --askpass or REDISCLI_AUTH: argv is visible to other users).' -rfka ''
 complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm exec" user' -l 'user' -d 'ACL user name (with -a/--pass or --askpass).' -rfka ''
 complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm exec" askpass' -l 'askpass' -d 'Prompt for the password on the terminal.'
+complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm exec" no-auth-warning' -l 'no-auth-warning' -d 'Do not warn about a password given on the command line (-a/--pass or a URL).'
 complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm exec" tls' -l 'tls' -d 'Connect with TLS.'
 complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm exec" cacert' -l 'cacert' -d 'CA certificate file to verify nodes with (implies --tls).' -rF
 complete -c 'rcadm' -n '__rcadm_should_offer_completions_for_flags_or_options "rcadm exec" cacertdir' -l 'cacertdir' -d 'Directory of CA certificates (implies --tls).' -rfa '(__rcadm_complete_directories)'

@@ -37,6 +37,7 @@ public struct Rcadm: AsyncParsableCommand {
   /// --json, a run that ends in an error still prints exactly one JSON document on stdout.
   public static func main(_ arguments: [String]? = nil) async {
     let words = arguments ?? Array(CommandLine.arguments.dropFirst())
+    if arguments == nil { hidePasswordsFromProcessList() }
     let wantsJSON = words.prefix { $0 != "--" }.contains("--json")
     func fail(_ code: Int32, _ errorCode: String, _ message: String, report: ChangeReport? = nil) async
       -> Never

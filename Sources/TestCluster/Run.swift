@@ -164,6 +164,7 @@ public final class Spawned: @unchecked Sendable {
   public func signal(_ sig: Int32) { kill(process.processIdentifier, sig) }
 
   public var isRunning: Bool { process.isRunning }
+  public var pid: Int32 { process.processIdentifier }
 
   /// What the program printed on standard error so far, to observe its progress from outside.
   public var stderrSoFar: String { (try? String(contentsOf: err, encoding: .utf8)) ?? "" }

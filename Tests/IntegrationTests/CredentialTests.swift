@@ -102,4 +102,32 @@ import Testing
       try expectHealthyByIndependentTools(seed, password: Self.password)
     }
   }
+
+  /// A password given on the command line is overwritten in rcadm's own argv once it started, so
+  /// `ps` shows stars; a warning says so (as redis-cli warns), unless --no-auth-warning.
+  @Test func passwordsOnTheCommandLineAreHiddenFromPs() async throws {
+    var options = ServerOptions()
+    options.password = Self.password
+    try await withTestCluster(3, options: options) { c in
+      try await c.createWithRedisCli(password: Self.password)
+      let seed = c.addressStrings[0]
+      let forms = [
+        [seed, "-a", Self.password], [seed, "--pass=\(Self.password)"],
+        ["redis://default:\(Self.password)@\(seed)"], [seed, "-a", Self.password, "--no-auth-warning"],
+      ]
+      for form in forms {
+        let run = try Run.spawn("rcadm", ["exec"] + form + ["--", "DEBUG", "SLEEP", "2"])
+        try await eventually("rcadm \(form.count) hid its password from ps", timeout: 10) {
+          guard run.isRunning,
+            let cmdline = try? String(contentsOfFile: "/proc/\(run.pid)/cmdline", encoding: .utf8)
+          else { return false }
+          return cmdline.contains("DEBUG") && !cmdline.contains(Self.password) && cmdline.contains("***")
+        }
+        let r = run.wait(timeout: 30)
+        #expect(r.status == 0, "\(r)")
+        #expect(
+          r.stderr.contains("a password on the command line") == !form.contains("--no-auth-warning"), "\(r)")
+      }
+    }
+  }
 }
