@@ -8,6 +8,25 @@ struct KeySpec: Sendable {
   var last: Int
   var step: Int
   var movable: Bool
+  /// COMMAND flags it `readonly`: sending it again cannot change anything.
+  var readOnly: Bool = false
+}
+
+/// Commands were written to a node and then its connection failed or timed out before their
+/// replies came: they may or may not have run. Only read-only commands are ever sent again.
+struct InFlightFailure: Error, CustomStringConvertible {
+  var node: NodeAddress
+  var cause: any Error
+
+  var description: String { "\(cause)" }
+
+  /// The reply shown for a changing command whose outcome is unknown.
+  func unknownOutcome(_ command: [[UInt8]]) -> RESPValue {
+    let name = String(decoding: command.first ?? [], as: UTF8.self).uppercased()
+    return .error(
+      "ERR rcadm: no reply to \(name) from \(node) (\(cause)); it may or may not have run, so it was not sent again"
+    )
+  }
 }
 
 /// Sends commands to the node that owns their keys: a slot map from CLUSTER SLOTS, MOVED updates
@@ -51,8 +70,18 @@ public actor ClusterRouter {
 
   public var inTransaction: Bool { transaction != nil }
 
-  /// Runs one command as the user typed it and returns the reply (error replies included).
+  /// Runs one command as the user typed it and returns the reply (error replies included). A
+  /// command left without a reply by a lost or timed-out connection is never sent again unless it
+  /// is read-only: its reply says the outcome is unknown, and the next command reconnects.
   public func execute(_ args: [[UInt8]]) async throws -> RESPValue {
+    do {
+      return try await dispatch(args)
+    } catch let failure as InFlightFailure {
+      return failure.unknownOutcome(args)
+    }
+  }
+
+  func dispatch(_ args: [[UInt8]]) async throws -> RESPValue {
     guard let first = args.first else { return .error("ERR empty command") }
     let name = String(decoding: first, as: UTF8.self).uppercased()
     if transaction != nil { return try await transactionStep(name, args) }
@@ -78,43 +107,69 @@ public actor ClusterRouter {
   /// Runs many commands with replies in input order. Consecutive plain keyed commands are grouped
   /// by owner and pipelined to all owners at once (order kept per node, and keys on different nodes
   /// are independent); anything else, and any reply that redirects, runs on its own through `execute`.
-  public func executeBatch(_ batch: [[[UInt8]]]) async throws -> [RESPValue] {
+  /// A command that fails gets an error reply in its place and the batch goes on.
+  public func executeBatch(_ batch: [[[UInt8]]]) async -> [RESPValue] {
     var replies = [RESPValue](repeating: .null, count: batch.count)
     var group: [Int] = []
     for (i, command) in batch.enumerated() {
-      if try await isPlainKeyed(command) {
+      if (try? await isPlainKeyed(command)) == true {
         group.append(i)
         continue
       }
-      for (j, r) in try await runGroup(group, batch) { replies[j] = r }
+      for (j, r) in await runGroup(group, batch) { replies[j] = r }
       group = []
-      replies[i] = try await execute(command)
+      replies[i] = await executeOrError(command)
     }
-    for (j, r) in try await runGroup(group, batch) { replies[j] = r }
+    for (j, r) in await runGroup(group, batch) { replies[j] = r }
     return replies
   }
 
+  /// `execute`, with a failure (a node that cannot be reached, say) as an error reply.
+  func executeOrError(_ command: [[UInt8]]) async -> RESPValue {
+    do {
+      return try await execute(command)
+    } catch {
+      return .error("\(error)")
+    }
+  }
+
   /// Pipelines a group of plain keyed commands to their owners in parallel, then reruns one by one
-  /// (in input order) any that redirected, hit a transient error or lost its connection.
-  func runGroup(_ group: [Int], _ batch: [[[UInt8]]]) async throws -> [(Int, RESPValue)] {
+  /// (in input order) those that redirected, hit a transient error or were never sent (their
+  /// node could not be reached). Those whose connection failed after they were written are rerun
+  /// only when read-only; the others get an "outcome unknown" reply.
+  func runGroup(_ group: [Int], _ batch: [[[UInt8]]]) async -> [(Int, RESPValue)] {
     guard !group.isEmpty else { return [] }
     var byNode: [NodeAddress: [Int]] = [:]
     for i in group {
-      let key = try await keys(of: batch[i]).first!
+      let key = (try? await keys(of: batch[i]))?.first ?? []
       byNode[owners[HashSlot.slot(for: key)] ?? lastNode, default: []].append(i)
     }
     var work: [(any NodeSession, [Int])] = []
-    for (node, indices) in byNode { work.append((try await connection(node), indices)) }
+    for (node, indices) in byNode {
+      // Not reachable: nothing was sent, so rerunning each through `execute` is safe.
+      if let c = try? await connection(node) { work.append((c, indices)) }
+    }
     let sent = await mapConcurrently(work, limit: 64) { c, indices in
-      (indices, try? await c.send(indices.map { batch[$0] }, timeout: nil))
+      do {
+        return (
+          c, indices,
+          Result<[RESPValue], InFlightFailure>.success(
+            try await c.send(indices.map { batch[$0] }, timeout: nil))
+        )
+      } catch {
+        return (c, indices, .failure(InFlightFailure(node: c.address, cause: error)))
+      }
     }
     var got: [Int: RESPValue] = [:]
-    for (indices, replies) in sent {
-      guard let replies else {
-        if let node = work.first(where: { $0.1 == indices })?.0.address { connections[node] = nil }
-        continue
+    var lost: [Int: InFlightFailure] = [:]
+    for (c, indices, result) in sent {
+      switch result {
+      case .success(let replies):
+        for (i, r) in zip(indices, replies) { got[i] = r }
+      case .failure(let failure):
+        await drop(c)
+        for i in indices { lost[i] = failure }
       }
-      for (i, r) in zip(indices, replies) { got[i] = r }
     }
     var out: [(Int, RESPValue)] = []
     for i in group {
@@ -122,11 +177,25 @@ public actor ClusterRouter {
         !(r.errorMessage.map { ServerError($0).redirect != nil || ServerError($0).isTransient } ?? false)
       {
         out.append((i, r))
+      } else if let failure = lost[i], !isReadOnly(batch[i]) {
+        out.append((i, failure.unknownOutcome(batch[i])))
       } else {
-        out.append((i, try await execute(batch[i])))
+        out.append((i, await executeOrError(batch[i])))
       }
     }
     return out
+  }
+
+  /// True for commands COMMAND flags read-only (GET, LRANGE, …): safe to send again.
+  func isReadOnly(_ command: [[UInt8]]) -> Bool {
+    guard let first = command.first else { return false }
+    return specs[String(decoding: first, as: UTF8.self).lowercased()]?.readOnly == true
+  }
+
+  /// Forgets and closes a connection that failed, so the next command to its node reconnects.
+  func drop(_ session: any NodeSession) async {
+    connections[session.address] = nil
+    await session.close()
   }
 
   /// A command that can join a pipeline: cluster mode, no transaction, not special or blocking,
@@ -158,12 +227,14 @@ public actor ClusterRouter {
       let reply: RESPValue
       do {
         reply = try await send(command, to: target).last!
-      } catch let error as ConnectionError {
-        // The node went away: forget it, reload the map from any other node, try once more.
-        connections[target] = nil
+      } catch let error {
+        // Sent and then lost: only a read-only command may go again. Never sent (the node could
+        // not be reached): reload the map from any other node and try its new owner.
+        if error is InFlightFailure && !isReadOnly(args) { throw error }
+        guard error is InFlightFailure || error is ConnectionError else { throw error }
         try await reloadSlots(avoiding: target)
         let next = keys.first.flatMap { owners[HashSlot.slot(for: $0)] } ?? seed
-        if next == target { throw error }
+        if next == target { throw (error as? InFlightFailure)?.cause ?? error }
         target = next
         continue
       }
@@ -192,6 +263,8 @@ public actor ClusterRouter {
   }
 
   /// Sends commands to one node (reconnecting if needed) and records it as the last node used.
+  /// Throws the connection error when the node could not be reached (nothing was sent), and
+  /// `InFlightFailure` when the connection failed or timed out after the commands were written.
   func send(_ commands: [[[UInt8]]], to node: NodeAddress) async throws -> [RESPValue] {
     let c = try await connection(node)
     lastNode = node
@@ -199,9 +272,12 @@ public actor ClusterRouter {
     do {
       // Blocking commands may legitimately wait as long as the user asked: no reply deadline.
       return try await c.send(commands, timeout: blocking ? .seconds(365 * 24 * 3600) : nil)
+    } catch is CancellationError {
+      await drop(c)
+      throw CancellationError()
     } catch {
-      connections[node] = nil
-      throw error
+      await drop(c)
+      throw InFlightFailure(node: node, cause: error)
     }
   }
 
@@ -233,7 +309,12 @@ public actor ClusterRouter {
     let name = String(decoding: args[0], as: UTF8.self).lowercased()
     guard let spec = specs[name] else { return [] }
     if spec.movable {
-      let reply = try await send([words("COMMAND", "GETKEYS") + args], to: lastNode)[0]
+      let reply: RESPValue
+      do {
+        reply = try await send([words("COMMAND", "GETKEYS") + args], to: lastNode)[0]
+      } catch let failure as InFlightFailure {
+        throw failure.cause  // the user's command itself was not sent
+      }
       return reply.elements?.compactMap(\.bytes) ?? []
     }
     guard spec.first > 0 else { return [] }
@@ -255,7 +336,8 @@ public actor ClusterRouter {
       else { continue }
       let flags = e[2].elements?.compactMap(\.string) ?? []
       specs[name.lowercased()] = KeySpec(
-        first: first, last: last, step: step, movable: flags.contains("movablekeys"))
+        first: first, last: last, step: step, movable: flags.contains("movablekeys"),
+        readOnly: flags.contains("readonly"))
     }
   }
 

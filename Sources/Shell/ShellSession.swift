@@ -114,14 +114,9 @@ public final class ShellSession: Sendable {
 
   private func flushBatch(_ commands: [[[UInt8]]]) async -> Bool {
     guard !commands.isEmpty else { return true }
-    do {
-      let replies = try await router.executeBatch(commands)
-      for r in replies { write(render(r)) }
-      return !replies.contains { $0.isError }
-    } catch {
-      writeError("(error) \(error)")
-      return false
-    }
+    let replies = await router.executeBatch(commands)
+    for r in replies { write(render(r)) }
+    return !replies.contains { $0.isError }
   }
 
   /// Runs a command so that Ctrl-C stops it (a blocking BLPOP, say) without ending the shell:

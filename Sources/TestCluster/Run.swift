@@ -195,7 +195,9 @@ public final class Spawned: @unchecked Sendable {
 
 extension Run {
   /// Starts a program in the background with output captured to files.
-  public static func spawn(_ name: String, _ args: [String], env: [String: String] = [:]) throws -> Spawned {
+  public static func spawn(
+    _ name: String, _ args: [String], env: [String: String] = [:], stdin: String? = nil
+  ) throws -> Spawned {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: name == "rcadm" ? rcadmPath : try which(name))
     process.arguments = args
@@ -212,8 +214,17 @@ extension Run {
     _ = FileManager.default.createFile(atPath: err.path, contents: nil)
     process.standardOutput = try FileHandle(forWritingTo: out)
     process.standardError = try FileHandle(forWritingTo: err)
-    process.standardInput = FileHandle.nullDevice
+    let input = Pipe()
+    process.standardInput = stdin == nil ? FileHandle.nullDevice : input
     try process.run()
+    if let stdin {
+      // From another thread: a big input fills the pipe before the program reads it.
+      let writer = input.fileHandleForWriting
+      Thread.detachNewThread {
+        writer.write(Data(stdin.utf8))
+        try? writer.close()
+      }
+    }
     let spawned = Spawned(process: process, out: out, err: err)
     if name == "rcadm" { spawned.rcadmRun = (args, env) }
     return spawned

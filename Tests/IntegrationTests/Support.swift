@@ -190,3 +190,33 @@ func runInPty(_ steps: [[String: Any]], _ args: [String], env: [String: String] 
   #expect(doc["ok"] as? Bool == true, "\(r.stdout)")
   return doc
 }
+
+/// Local ports of the established TCP connections process `pid` holds to 127.x `port` (read
+/// from /proc, to observe from outside when a program opens a new connection).
+func connectionPorts(of pid: Int32, toPort port: Int) -> Set<Int> {
+  let fdDir = "/proc/\(pid)/fd"
+  var inodes = Set<String>()
+  for fd in (try? FileManager.default.contentsOfDirectory(atPath: fdDir)) ?? [] {
+    if let link = try? FileManager.default.destinationOfSymbolicLink(atPath: fdDir + "/" + fd),
+      link.hasPrefix("socket:[")
+    {
+      inodes.insert(String(link.dropFirst(8).dropLast()))
+    }
+  }
+  // Read to the end: procfs files report a size of 0.
+  guard let data = FileHandle(forReadingAtPath: "/proc/\(pid)/net/tcp")?.readDataToEndOfFile() else {
+    return []
+  }
+  let table = String(decoding: data, as: UTF8.self)
+  var ports = Set<Int>()
+  for line in table.split(separator: "\n").dropFirst() {
+    let f = line.split(separator: " ")
+    // sl local rem st tx:rx tr:when retrnsmt uid timeout inode
+    guard f.count > 9, f[3] == "01", inodes.contains(String(f[9])),
+      let remote = f[2].split(separator: ":").last.flatMap({ Int($0, radix: 16) }), remote == port,
+      let local = f[1].split(separator: ":").last.flatMap({ Int($0, radix: 16) })
+    else { continue }
+    ports.insert(local)
+  }
+  return ports
+}
