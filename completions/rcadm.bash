@@ -186,7 +186,7 @@ _rcadm() {
 
 _rcadm_check() {
     repeating_flags=()
-    non_repeating_flags=(--search-multiple-owners --strict --json --askpass --no-auth-warning --tls --insecure --kube-allow-unready --version -h --help)
+    non_repeating_flags=(--search-multiple-owners --strict --json --askpass --no-auth-warning --tls --tls-verify-hostname --insecure --kube-allow-unready --version -h --help)
     repeating_options=()
     non_repeating_options=(--replicas -a --pass --user --cacert --cacertdir --cert --key --sni --timeout --kube-selector --kube-namespace --kube-context --kube-container --kubectl --kube-transport --kube-secret)
     __rcadm_offer_flags_options -1
@@ -259,7 +259,7 @@ _rcadm_check() {
 
 _rcadm_info() {
     repeating_flags=()
-    non_repeating_flags=(--json --askpass --no-auth-warning --tls --insecure --kube-allow-unready --version -h --help)
+    non_repeating_flags=(--json --askpass --no-auth-warning --tls --tls-verify-hostname --insecure --kube-allow-unready --version -h --help)
     repeating_options=()
     non_repeating_options=(-a --pass --user --cacert --cacertdir --cert --key --sni --timeout --kube-selector --kube-namespace --kube-context --kube-container --kubectl --kube-transport --kube-secret)
     __rcadm_offer_flags_options -1
@@ -329,7 +329,7 @@ _rcadm_info() {
 
 _rcadm_call() {
     repeating_flags=()
-    non_repeating_flags=(--masters-only --replicas-only --json --askpass --no-auth-warning --tls --insecure --kube-allow-unready --version -h --help)
+    non_repeating_flags=(--masters-only --replicas-only --json --askpass --no-auth-warning --tls --tls-verify-hostname --insecure --kube-allow-unready --version -h --help)
     repeating_options=()
     non_repeating_options=(-a --pass --user --cacert --cacertdir --cert --key --sni --timeout --kube-selector --kube-namespace --kube-context --kube-container --kubectl --kube-transport --kube-secret)
     __rcadm_offer_flags_options -1
@@ -399,7 +399,7 @@ _rcadm_call() {
 
 _rcadm_create() {
     repeating_flags=()
-    non_repeating_flags=(--no-wait -y --yes --dry-run --json --askpass --no-auth-warning --tls --insecure --kube-allow-unready --version -h --help)
+    non_repeating_flags=(--no-wait -y --yes --dry-run --json --askpass --no-auth-warning --tls --tls-verify-hostname --insecure --kube-allow-unready --version -h --help)
     repeating_options=()
     non_repeating_options=(--replicas -a --pass --user --cacert --cacertdir --cert --key --sni --timeout --kube-selector --kube-namespace --kube-context --kube-container --kubectl --kube-transport --kube-secret)
     __rcadm_offer_flags_options -1
@@ -472,7 +472,7 @@ _rcadm_create() {
 
 _rcadm_add-node() {
     repeating_flags=()
-    non_repeating_flags=(--replica -y --yes --dry-run --json --askpass --no-auth-warning --tls --insecure --kube-allow-unready --version -h --help)
+    non_repeating_flags=(--replica -y --yes --dry-run --json --askpass --no-auth-warning --tls --tls-verify-hostname --insecure --kube-allow-unready --version -h --help)
     repeating_options=()
     non_repeating_options=(--master -a --pass --user --cacert --cacertdir --cert --key --sni --timeout --kube-selector --kube-namespace --kube-context --kube-container --kubectl --kube-transport --kube-secret)
     __rcadm_offer_flags_options 2
@@ -549,7 +549,7 @@ _rcadm_add-node() {
 
 _rcadm_del-node() {
     repeating_flags=()
-    non_repeating_flags=(-y --yes --dry-run --json --askpass --no-auth-warning --tls --insecure --kube-allow-unready --version -h --help)
+    non_repeating_flags=(-y --yes --dry-run --json --askpass --no-auth-warning --tls --tls-verify-hostname --insecure --kube-allow-unready --version -h --help)
     repeating_options=()
     non_repeating_options=(-a --pass --user --cacert --cacertdir --cert --key --sni --timeout --kube-selector --kube-namespace --kube-context --kube-container --kubectl --kube-transport --kube-secret)
     __rcadm_offer_flags_options 2
@@ -619,7 +619,7 @@ _rcadm_del-node() {
 
 _rcadm_failover() {
     repeating_flags=()
-    non_repeating_flags=(--force --takeover -y --yes --dry-run --json --askpass --no-auth-warning --tls --insecure --kube-allow-unready --version -h --help)
+    non_repeating_flags=(--force --takeover -y --yes --dry-run --json --askpass --no-auth-warning --tls --tls-verify-hostname --insecure --kube-allow-unready --version -h --help)
     repeating_options=()
     non_repeating_options=(--master --replica -a --pass --user --cacert --cacertdir --cert --key --sni --timeout --kube-selector --kube-namespace --kube-context --kube-container --kubectl --kube-transport --kube-secret)
     __rcadm_offer_flags_options 1
@@ -695,7 +695,7 @@ _rcadm_failover() {
 
 _rcadm_set-timeout() {
     repeating_flags=()
-    non_repeating_flags=(-y --yes --dry-run --json --askpass --no-auth-warning --tls --insecure --kube-allow-unready --version -h --help)
+    non_repeating_flags=(-y --yes --dry-run --json --askpass --no-auth-warning --tls --tls-verify-hostname --insecure --kube-allow-unready --version -h --help)
     repeating_options=()
     non_repeating_options=(-a --pass --user --cacert --cacertdir --cert --key --sni --timeout --kube-selector --kube-namespace --kube-context --kube-container --kubectl --kube-transport --kube-secret)
     __rcadm_offer_flags_options 2
@@ -765,7 +765,7 @@ _rcadm_set-timeout() {
 
 _rcadm_reshard() {
     repeating_flags=()
-    non_repeating_flags=(--replace -y --yes --dry-run --json --askpass --no-auth-warning --tls --insecure --kube-allow-unready --version -h --help)
+    non_repeating_flags=(--replace -y --yes --dry-run --json --askpass --no-auth-warning --tls --tls-verify-hostname --insecure --kube-allow-unready --version -h --help)
     repeating_options=()
     non_repeating_options=(--from --to --slots --pipeline --migrate-timeout -a --pass --user --cacert --cacertdir --cert --key --sni --timeout --kube-selector --kube-namespace --kube-context --kube-container --kubectl --kube-transport --kube-secret)
     __rcadm_offer_flags_options 1
@@ -850,7 +850,7 @@ _rcadm_reshard() {
 
 _rcadm_rebalance() {
     repeating_flags=()
-    non_repeating_flags=(--use-empty-masters --simulate --replace -y --yes --dry-run --json --askpass --no-auth-warning --tls --insecure --kube-allow-unready --version -h --help)
+    non_repeating_flags=(--use-empty-masters --simulate --replace -y --yes --dry-run --json --askpass --no-auth-warning --tls --tls-verify-hostname --insecure --kube-allow-unready --version -h --help)
     repeating_options=(--weight)
     non_repeating_options=(--threshold --pipeline --migrate-timeout -a --pass --user --cacert --cacertdir --cert --key --sni --timeout --kube-selector --kube-namespace --kube-context --kube-container --kubectl --kube-transport --kube-secret)
     __rcadm_offer_flags_options 1
@@ -932,7 +932,7 @@ _rcadm_rebalance() {
 
 _rcadm_fix() {
     repeating_flags=()
-    non_repeating_flags=(--search-multiple-owners --remeet --fix-with-unreachable-masters --replace -y --yes --dry-run --json --askpass --no-auth-warning --tls --insecure --kube-allow-unready --version -h --help)
+    non_repeating_flags=(--search-multiple-owners --remeet --fix-with-unreachable-masters --replace -y --yes --dry-run --json --askpass --no-auth-warning --tls --tls-verify-hostname --insecure --kube-allow-unready --version -h --help)
     repeating_options=()
     non_repeating_options=(--pipeline --migrate-timeout -a --pass --user --cacert --cacertdir --cert --key --sni --timeout --kube-selector --kube-namespace --kube-context --kube-container --kubectl --kube-transport --kube-secret)
     __rcadm_offer_flags_options 1
@@ -1008,7 +1008,7 @@ _rcadm_fix() {
 
 _rcadm_repl() {
     repeating_flags=()
-    non_repeating_flags=(--raw --yes --json --askpass --no-auth-warning --tls --insecure --kube-allow-unready --version --help)
+    non_repeating_flags=(--raw --yes --json --askpass --no-auth-warning --tls --tls-verify-hostname --insecure --kube-allow-unready --version --help)
     repeating_options=()
     non_repeating_options=(-h -p -a --pass --user --cacert --cacertdir --cert --key --sni --timeout --kube-selector --kube-namespace --kube-context --kube-container --kubectl --kube-transport --kube-secret)
     __rcadm_offer_flags_options 1
@@ -1084,7 +1084,7 @@ _rcadm_repl() {
 
 _rcadm_exec() {
     repeating_flags=()
-    non_repeating_flags=(--raw --json --askpass --no-auth-warning --tls --insecure --kube-allow-unready --version -h --help)
+    non_repeating_flags=(--raw --json --askpass --no-auth-warning --tls --tls-verify-hostname --insecure --kube-allow-unready --version -h --help)
     repeating_options=()
     non_repeating_options=(-a --pass --user --cacert --cacertdir --cert --key --sni --timeout --kube-selector --kube-namespace --kube-context --kube-container --kubectl --kube-transport --kube-secret)
     __rcadm_offer_flags_options -1

@@ -38,8 +38,14 @@ struct ConnectionFlags: ParsableArguments {
   @Option(help: "Private key of --cert.", completion: .file())
   var key: String?
 
-  @Option(help: "TLS server name (SNI).")
+  @Option(help: "TLS server name (SNI); with --tls-verify-hostname, the name each certificate must hold.")
   var sni: String?
+
+  @Flag(
+    help:
+      "Also check that each node's certificate names it (its DNS name, its IP address, or --sni); by default, as in redis-cli, only the chain is verified."
+  )
+  var tlsVerifyHostname = false
 
   @Flag(help: "Do not verify the nodes' TLS certificates.")
   var insecure = false
@@ -64,6 +70,9 @@ struct ConnectionFlags: ParsableArguments {
         "--timeout must be a number of seconds above 0 and at most 86400 (got \(timeout))")
     }
     if key != nil && cert == nil { throw ValidationError("--key needs --cert") }
+    if tlsVerifyHostname && insecure {
+      throw ValidationError("--tls-verify-hostname checks certificates and --insecure skips them: choose one")
+    }
   }
 
   /// Options for connecting, merging flags, a URL's credentials and the environment.
@@ -84,12 +93,13 @@ struct ConnectionFlags: ParsableArguments {
       }
       password = typed
     }
-    let wantsTLS = tls || spec?.tls == true || cacert != nil || cacertdir != nil || cert != nil
+    let wantsTLS =
+      tls || spec?.tls == true || cacert != nil || cacertdir != nil || cert != nil || tlsVerifyHostname
     let tlsOptions =
       wantsTLS
       ? TLSOptions(
         caCertFile: cacert, caCertDir: cacertdir, certFile: cert, keyFile: key, serverName: sni,
-        insecure: insecure)
+        insecure: insecure, verifyHostname: tlsVerifyHostname)
       : nil
     return ConnectionOptions(
       user: user ?? spec?.user, password: password, tls: tlsOptions,

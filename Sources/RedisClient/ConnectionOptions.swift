@@ -29,13 +29,19 @@ public struct TLSOptions: Sendable, Hashable {
   public var caCertDir: String?
   public var certFile: String?
   public var keyFile: String?
+  /// The name sent in SNI, and the name checked when `verifyHostname` is on.
   public var serverName: String?
   /// Skip certificate verification entirely.
   public var insecure: Bool
+  /// Also check that each node's certificate names it (`serverName`, else the host it is
+  /// addressed by: a DNS name, or an IP address against the certificate's IP entries). Off by
+  /// default, as in redis-cli: cluster nodes are mostly addressed by IPs their certificates
+  /// seldom list, so only the chain is verified.
+  public var verifyHostname: Bool
 
   public init(
     caCertFile: String? = nil, caCertDir: String? = nil, certFile: String? = nil, keyFile: String? = nil,
-    serverName: String? = nil, insecure: Bool = false
+    serverName: String? = nil, insecure: Bool = false, verifyHostname: Bool = false
   ) {
     self.caCertFile = caCertFile
     self.caCertDir = caCertDir
@@ -43,5 +49,6 @@ public struct TLSOptions: Sendable, Hashable {
     self.keyFile = keyFile
     self.serverName = serverName
     self.insecure = insecure
+    self.verifyHostname = verifyHostname
   }
 }

@@ -1,5 +1,6 @@
 import ClusterKit
 import NIOCore
+import NIOSSL
 import NIOTLS
 import RESP
 import Synchronization
@@ -41,11 +42,14 @@ final class RESPClientHandler: ChannelDuplexHandler {
 
   private let usesTLS: Bool
   private var tlsReady = false
+  /// The name a certificate is checked against (for messages).
+  private let expectedName: String
 
-  init(node: NodeAddress, usesTLS: Bool, failure: FailureRecord) {
+  init(node: NodeAddress, usesTLS: Bool, failure: FailureRecord, expectedName: String? = nil) {
     self.node = node
     self.usesTLS = usesTLS
     self.firstFailure = failure
+    self.expectedName = expectedName ?? node.host
   }
 
   func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
@@ -134,32 +138,15 @@ final class RESPClientHandler: ChannelDuplexHandler {
       || text.contains("Certificate")
       || text.contains("CERTIFICATE")
     {
-      fail(context: context, ConnectionError(.tls, node: node, "TLS with \(node) failed: \(tlsReason(text))"))
+      let peer = try? context.pipeline.syncOperations.handler(type: NIOSSLClientHandler.self).peerCertificate
+      let reason = TLSSupport.reason(text, peer: peer, expectedName: expectedName)
+      fail(context: context, ConnectionError(.tls, node: node, "TLS with \(node) failed: \(reason)"))
     } else {
       let reason = text.contains("errno: 104") ? "connection reset by the node" : text
       fail(
         context: context,
         ConnectionError(.closed, node: node, "connection to \(node) failed: \(reason)\(firstReplyHint)"))
     }
-  }
-
-  private func tlsReason(_ text: String) -> String {
-    if text.contains("CERTIFICATE_VERIFY_FAILED") {
-      return "its certificate is not trusted (give the CA with --cacert or --cacertdir, or --insecure)"
-    }
-    if text.contains("WRONG_VERSION_NUMBER") || text.contains("uncleanShutdown")
-      || text.contains("PACKET_LENGTH")
-    {
-      return "the port does not speak TLS (drop --tls?)"
-    }
-    if text.contains("hostname") || text.contains("Hostname") {
-      return "the certificate does not match the host name (--sni sets the name to check)"
-    }
-    // BoringSSL texts embed build paths; keep only the reason code.
-    if let r = text.firstRange(of: "SSL routines:") {
-      return String(text[r.upperBound...].prefix { $0 != ":" && $0 != "]" && $0 != ")" })
-    }
-    return text
   }
 
   private func armTimer(context: ChannelHandlerContext) {

@@ -213,7 +213,8 @@ public struct RedisConnector: NodeConnector {
               NIOSSLClientHandler(context: context, serverHostname: sni))
           }
           try channel.pipeline.syncOperations.addHandler(
-            RESPClientHandler(node: address, usesTLS: context != nil, failure: failure))
+            RESPClientHandler(
+              node: address, usesTLS: context != nil, failure: failure, expectedName: sni ?? address.host))
         }
       }
     let channel: any Channel

@@ -14,6 +14,10 @@ public struct ServerOptions: Sendable {
   public var customBusPort = false
   /// Serve TLS on the port (certificates from `TestCerts`).
   public var tls: TestCerts?
+  /// The certificate the servers present instead of `tls.server`.
+  public var tlsCertificate: TestCerts.Pair?
+  /// Require a client certificate signed by the test CA (`tls-auth-clients yes`).
+  public var tlsAuthClients = false
   public init() {}
 }
 
@@ -84,11 +88,12 @@ public final class TestCluster: @unchecked Sendable {
           "--enable-debug-command", "yes",
         ]
         if let tls = options.tls {
+          let pair = options.tlsCertificate ?? tls.server
           args += [
-            "--port", "0", "--tls-port", String(port), "--tls-cert-file", tls.serverCert, "--tls-key-file",
-            tls.serverKey,
-            "--tls-ca-cert-file", tls.ca, "--tls-auth-clients", "no", "--tls-cluster", "yes",
-            "--tls-replication", "yes",
+            "--port", "0", "--tls-port", String(port), "--tls-cert-file", pair.cert, "--tls-key-file",
+            pair.key,
+            "--tls-ca-cert-file", tls.ca, "--tls-auth-clients", options.tlsAuthClients ? "yes" : "no",
+            "--tls-cluster", "yes", "--tls-replication", "yes",
           ]
         } else {
           args += ["--port", String(port)]
@@ -153,7 +158,12 @@ public final class TestCluster: @unchecked Sendable {
   static func ping(_ address: NodeAddress, _ options: ServerOptions) async throws -> Bool {
     var o = ConnectionOptions(
       password: options.password, connectTimeout: .seconds(1), commandTimeout: .seconds(2))
-    if let tls = options.tls { o.tls = TLSOptions(caCertFile: tls.ca) }
+    if let tls = options.tls {
+      // The harness itself reaches servers whose certificate a test made invalid on purpose.
+      o.tls = TLSOptions(
+        caCertFile: tls.ca, certFile: options.tlsAuthClients ? tls.client.cert : nil,
+        keyFile: options.tlsAuthClients ? tls.client.key : nil, insecure: options.tlsCertificate != nil)
+    }
     let c = try RedisConnector(options: o)
     let s = try await c.open(address)
     defer { Task { await s.close() } }
