@@ -121,14 +121,19 @@ public enum ClusterCreate {
 
     // Every node meets every other directly: handshakes then finish in a cron tick or two instead
     // of waiting for gossip to spread through one seed (N² tiny commands, pipelined per node).
+    // One MEET per pair of nodes: A meeting B makes B complete the handshake itself, and A then
+    // learns B's slots from B's first ping. With the masters last, every replica learns every
+    // master's slots that way, and each master those of the masters after it; a second round, in
+    // which each master meets the masters after it, teaches them the rest (a MEET from a known
+    // node carries its slots). Every node messaging every other (2·N² handshakes) saturated
+    // 60-150 local servers on two cores and could leave replicas unlinked.
     log("Joining \(all.count) nodes")
-    try await meetEveryone(all, ledger: ledger)
-    try await waitForJoin(all, deadline: start + timeout, timeout: timeout, stop: context.stop)
+    let deadline = start + timeout
+    let joinOrder = p.plan.replicas.map { p.node($0.node) } + masters
+    try await meet(joinOrder, ledger: ledger, deadline: deadline)
+    try await waitForJoin(all, deadline: deadline, timeout: timeout, stop: context.stop)
     log("All nodes joined after \((clock.now - start).shortText)")
-    // Slot ownership only travels with messages between nodes that already know each other, and
-    // the regular pings come every node-timeout/2. A second MEET round makes every node message
-    // every other right away, so all learn all slots in one round trip instead of up to a second.
-    try await meetEveryone(all, ledger: nil)
+    try await meet(masters, ledger: nil, deadline: deadline)
     try context.stop.checkpoint()
 
     try await forEach(p.plan.replicas) { r in
@@ -158,14 +163,19 @@ public enum ClusterCreate {
     }
   }
 
-  /// Every node sends CLUSTER MEET to every other one (pipelined per node, nodes in parallel).
-  static func meetEveryone(_ all: [ProbedNode], ledger: ChangeLedger?) async throws {
-    try await forEach(all) { node in
-      let others = all.filter { $0.id != node.id }
+  /// Each node sends CLUSTER MEET to every node after it in `order` (pipelined per node, nodes in
+  /// parallel). A slow node (a loaded machine, a slow fsync of nodes.conf) is waited for until
+  /// `deadline`, not only the single-reply bound.
+  static func meet(_ order: [ProbedNode], ledger: ChangeLedger?, deadline: ContinuousClock.Instant)
+    async throws
+  {
+    try await forEach(Array(order.enumerated())) { i, node in
+      let others = Array(order[(i + 1)...])
+      guard !others.isEmpty else { return }
       let meets = others.map { ["CLUSTER", "MEET", $0.ip, String($0.given.port), String($0.busPort)] }
       let replies: [RESPValue]
       do {
-        replies = try await node.session.pipeline(meets)
+        replies = try await node.session.pipeline(meets, timeout: max(deadline - .now, .seconds(1)))
       } catch {
         ledger?.record(
           Change(.met, node: node.given.description, peer: "\(others.count) nodes", certain: false))
@@ -180,12 +190,23 @@ public enum ClusterCreate {
     }
   }
 
-  /// Polls every 20 ms until each node knows every other and none is in handshake.
+  /// Polls every 20 ms until each node knows every other and none is in handshake. CLUSTER INFO's
+  /// node count is read first: CLUSTER NODES of 150 nodes from 150 nodes is 3 MB per poll, work
+  /// that competes with the handshakes for the same cores.
   static func waitForJoin(
     _ nodes: [ProbedNode], deadline: ContinuousClock.Instant, timeout: Duration, stop: StopToken
   ) async throws {
     let ids = Set(nodes.map(\.id))
     while true {
+      let counts = await mapConcurrently(nodes, limit: 64) { node -> Int in
+        guard let text = try? await node.session.text("CLUSTER", "INFO") else { return 0 }
+        return Int(InfoParser.parse(text)["cluster_known_nodes"] ?? "") ?? 0
+      }
+      if counts.contains(where: { $0 < nodes.count }) && ContinuousClock.now <= deadline {
+        try stop.checkpoint()
+        try await Task.sleep(for: .milliseconds(20))
+        continue
+      }
       let views = await mapConcurrently(nodes, limit: 64) { node -> [ClusterNodeEntry] in
         guard let text = try? await node.session.text("CLUSTER", "NODES") else { return [] }
         return (try? ClusterNodesParser.parse(text)) ?? []

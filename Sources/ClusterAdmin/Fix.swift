@@ -248,8 +248,8 @@ public enum Fix {
     }
   }
 
-  /// The owner takes the slot: DELSLOTS + ADDSLOTS (which also clears an importing state) and a
-  /// new config epoch, in one transaction.
+  /// The owner takes the slot: DELSLOTS + ADDSLOTS (which also clears an importing state) in one
+  /// transaction, once its config epoch is above every other master's.
   static func claim(_ repair: SlotRepair, cluster: LiveCluster, ledger: ChangeLedger) async throws {
     let slot = String(repair.slot)
     let one = SlotSet(slots: [repair.slot])
@@ -257,10 +257,8 @@ public enum Fix {
     else {
       throw OperationError("not connected to \(repair.owner.prefix(8))")
     }
-    let commands = [
-      ["MULTI"], ["CLUSTER", "DELSLOTS", slot], ["CLUSTER", "ADDSLOTS", slot], ["CLUSTER", "BUMPEPOCH"],
-      ["EXEC"],
-    ]
+    try await raiseEpochAboveOthers(repair.owner, cluster: cluster, ledger: ledger)
+    let commands = [["MULTI"], ["CLUSTER", "DELSLOTS", slot], ["CLUSTER", "ADDSLOTS", slot], ["EXEC"]]
     let replies: [RESPValue]
     do {
       replies = try await owner.pipeline(commands)
@@ -268,10 +266,54 @@ public enum Fix {
       ledger.record(Change(.slotsClaimed, node: ownerNode.label, slots: one, certain: false))
       throw error
     }
-    if let results = replies.last?.elements, results.count == 3, let m = results[1].errorMessage {
+    if let results = replies.last?.elements, results.count == 2, let m = results[1].errorMessage {
       throw OperationError("making \(ownerNode.label) the owner of slot \(slot) failed: \(m)")
     }
     ledger.record(Change(.slotsClaimed, node: ownerNode.label, slots: one))
+  }
+
+  /// Makes `owner`'s config epoch greater than every other live master's own epoch before it claims
+  /// a slot. BUMPEPOCH only looks at the owner's own view, which can lag behind a master that just
+  /// bumped (claims do not broadcast): a claim with a lower epoch than the previous owner's is
+  /// overruled by the first node that still lists that owner (an UPDATE message), and the owner
+  /// then deletes the keys it just received. Bounded: 5 s for gossip to carry the epochs over.
+  /// A node's own config epoch, from CLUSTER INFO.
+  @Sendable static func epoch(_ s: any NodeSession) async -> Int? {
+    (try? await s.text("CLUSTER", "INFO")).flatMap { Int(InfoParser.parse($0)["cluster_my_epoch"] ?? "") }
+  }
+
+  static func raiseEpochAboveOthers(_ owner: String, cluster: LiveCluster, ledger: ChangeLedger) async throws
+  {
+    let masters = cluster.view.masters.filter(\.isReachable)
+    guard let session = cluster.session(owner), let ownerNode = cluster.view.node(id: owner) else {
+      throw OperationError("not connected to \(owner.prefix(8))")
+    }
+    let deadline = ContinuousClock.now + .seconds(5)
+    while true {
+      let others =
+        await mapConcurrently(masters.filter { $0.id != owner }, limit: 32) { m -> Int in
+          guard let s = cluster.session(m.id) else { return 0 }
+          return await epoch(s) ?? 0
+        }.max() ?? 0
+      guard let mine = await epoch(session) else {
+        throw OperationError("\(ownerNode.label) did not answer CLUSTER INFO before claiming a slot")
+      }
+      if mine > others { return }
+      let reply = try await ledger.send(
+        [["CLUSTER", "BUMPEPOCH"]], to: session,
+        changing: Change(.configEpochSet, node: ownerNode.label, detail: "bumped"))[0]
+      if reply.errorMessage == nil, let now = await epoch(session), now > mine {
+        ledger.record(Change(.configEpochSet, node: ownerNode.label, detail: String(now)))
+        if now > others { return }
+      }
+      if ContinuousClock.now > deadline {
+        throw OperationError(
+          "\(ownerNode.label) could not get a config epoch above the other masters' (\(others)) within 5 s, so it did not claim the slot (claiming with a lower epoch can make it drop the slot's keys)"
+        )
+      }
+      // Its view is behind: gossip carries the other masters' epochs to it within a ping or two.
+      try await Task.sleep(for: .milliseconds(100))
+    }
   }
 
   static func repairSlot(
