@@ -19,6 +19,11 @@
 #   bench/create.sh                                        # uses .build-release/release/rcadm
 #   RCADM_BIN=.build/debug/rcadm TRIALS=1 bench/create.sh  # quick try
 #
+# Reliability: BESIDE=60 keeps a formed 60-node cluster gossiping beside the
+# trials (load); VARIANTS="rcadm-nowait" runs only that variant; a failed
+# create is counted (and its log shown), not fatal. E.g. the issue-14 check:
+#   BESIDE=60 VARIANTS=rcadm-nowait SIZES="60 150" TRIALS=20 bench/create.sh
+#
 # Environment: RCADM_BIN, TRIALS (default 3), SIZES (default "6 60 150"),
 # SETTLE (seconds, default 2.5), BASE_PORT (default 10000; see below),
 # BENCH_TSV (copy the raw per-trial results there).
@@ -29,6 +34,8 @@ SIZES=${SIZES:-"6 60 150"}
 SETTLE=${SETTLE:-2.5}
 BASE_PORT=${BASE_PORT:-10000}
 REPLICAS=1
+BESIDE=${BESIDE:-0}
+VARIANTS=${VARIANTS:-"rcadm-nowait redis-cli rcadm"}
 SERVE_TIMEOUT=60     # seconds to wait for cluster_state:ok after a create
 PORT_STRIDE=200      # candidate node-port ranges: BASE_PORT, +200, ... (see start_nodes)
 PORT_SLOTS=12
@@ -165,8 +172,11 @@ run_variant() {
   "${cmd[@]}" >"$work/create.log" 2>&1 || rc=$?
   t1=$(date +%s%N)
   if ((rc != 0)); then
-    tail -20 "$work/create.log" >&2
-    die "$variant create of $n nodes failed (exit $rc; log above)"
+    tail -5 "$work/create.log" >&2
+    echo "  N=$n $variant trial $trial: FAILED (exit $rc) after $(((t1 - t0) / 1000000)) ms" >&2
+    printf '%s\t%s\t%s\tFAIL\tFAIL\n' "$n" "$variant" "$trial" >>"$results"
+    stop_sandbox "$dir"
+    return 0
   fi
   read -r first ok_ns < <(poll_ok "${addrs[@]}") || die "$variant, $n nodes: nodes never all reached cluster_state:ok"
   [[ -n "${ok_ns:-}" ]] || die "$variant, $n nodes: nodes never all reached cluster_state:ok"
@@ -186,7 +196,15 @@ echo "redis-cli:    $REDIS_CLI ($("$REDIS_CLI" --version))"
 echo "redis-server: $(redis-server --version | sed 's/ sha=.*//')"
 echo "sizes: $SIZES; replicas $REPLICAS; $TRIALS trial(s) per variant; settle ${SETTLE}s; ports $BASE_PORT.. (+10000)"
 
-variants=(rcadm-nowait redis-cli rcadm)
+read -r -a variants <<<"$VARIANTS"
+if ((BESIDE > 0)); then
+  # Above the trials' ranges, bus ports still below the ephemeral range.
+  beside_dir=$work/beside
+  sandboxes+=("$beside_dir")
+  "$BIN" sandbox up --nodes "$BESIDE" --replicas 1 --base-port $((BASE_PORT + PORT_SLOTS * PORT_STRIDE)) \
+    --dir "$beside_dir" >"$work/beside.log" 2>&1 || { cat "$work/beside.log" >&2; die "the cluster beside did not start"; }
+  echo "beside: a formed $BESIDE-node cluster gossips on ports $((BASE_PORT + PORT_SLOTS * PORT_STRIDE)).."
+fi
 for n in $SIZES; do
   for ((t = 1; t <= TRIALS; t++)); do
     # Rotate the order per trial so no variant always runs first.
@@ -201,20 +219,30 @@ echo
 python3 - "$results" "$TRIALS" <<'EOF'
 import collections, statistics, sys
 rows = collections.defaultdict(lambda: ([], []))
+failed = collections.Counter()
 for line in open(sys.argv[1]):
-    n, variant, _, agreed, serving = line.split("\t")
+    n, variant, _, agreed, serving = line.strip().split("\t")
+    if agreed == "FAIL":
+        failed[(int(n), variant)] += 1
+        continue
     rows[(int(n), variant)][0].append(int(agreed) / 1000)
     rows[(int(n), variant)][1].append(int(serving) / 1000)
 names = {"rcadm-nowait": "rcadm create --no-wait", "redis-cli": "redis-cli --cluster create",
          "rcadm": "rcadm create"}
 targets = {6: 0.15, 60: 0.15, 150: 0.15}
-med = lambda xs: statistics.median(xs)
+med = lambda xs: statistics.median(xs) if xs else float("nan")
 print("create, replicas 1, median of %s trial(s) on fresh nodes (ms; ratio = rcadm / redis-cli):" % sys.argv[2])
 print("  %5s  %-26s %10s %10s %14s %14s" % ("nodes", "tool", "agreed", "serving", "ratio agreed", "ratio serving"))
 verdicts = []
-for n in sorted({n for n, _ in rows}):
+reliability = []
+sizes = sorted({n for n, _ in list(rows) + list(failed)})
+variants = [v for v in ("rcadm-nowait", "redis-cli", "rcadm") if any((n, v) in rows or (n, v) in failed for n in sizes)]
+for n in sizes:
     cli_a, cli_s = (med(x) for x in rows[(n, "redis-cli")])
-    for v in ("rcadm-nowait", "redis-cli", "rcadm"):
+    for v in variants:
+        ok = len(rows[(n, v)][0])
+        reliability.append("  %5d  %-26s succeeded %d of %d; slowest %.1f ms"
+                           % (n, names[v], ok, ok + failed[(n, v)], max(rows[(n, v)][0], default=float("nan"))))
         a, s = (med(x) for x in rows[(n, v)])
         # rcadm create (default) returns at serving, so it has no "agreed" time of its own.
         agreed = "-" if v == "rcadm" else "%.1f" % a
@@ -222,10 +250,13 @@ for n in sorted({n for n, _ in rows}):
         rs = "-" if v == "redis-cli" else "%.3f" % (s / cli_s)
         print("  %5d  %-26s %10s %10.1f %14s %14s" % (n, names[v], agreed, s, ra, rs))
     r = med(rows[(n, "rcadm-nowait")][0]) / cli_a
-    if n in targets:
+    if n in targets and r == r:
         verdicts.append("  %d nodes: agreed ratio %.3f, target <= %.2f: %s"
                         % (n, r, targets[n], "met" if r <= targets[n] else "NOT met"))
+print("runs that succeeded:")
+print("\n".join(reliability))
 if verdicts:
     print("targets (agreed: rcadm create --no-wait vs redis-cli --cluster create):")
     print("\n".join(verdicts))
+sys.exit(1 if failed else 0)
 EOF
