@@ -7,7 +7,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 N=${N:-100000}
 BASE_PORT=${BASE_PORT:-27000}
 if [[ -z "${RCADM_BIN:-}" ]]; then
-  [[ -x .build-release/release/rcadm ]] || swift build -c release --scratch-path .build-release
+  [[ -x .build-release/release/rcadm ]] || swift build -c release --static-swift-stdlib --scratch-path .build-release
   RCADM_BIN=.build-release/release/rcadm
 fi
 DIR=$(mktemp -d /tmp/rcadm-bench-exec.XXXXXX)

@@ -15,7 +15,7 @@ if [[ -z "${RCADM_BIN:-}" ]]; then
   RCADM_BIN=.build-release/release/rcadm
   if [[ ! -x "$RCADM_BIN" ]]; then
     echo "building release into .build-release (set RCADM_BIN to skip)..." >&2
-    swift build -c release --scratch-path .build-release >&2
+    swift build -c release --static-swift-stdlib --scratch-path .build-release >&2
   fi
 fi
 BIN=$(command -v -- "$RCADM_BIN") || die "$RCADM_BIN not found or not executable"

@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 scripts/setup.sh
-swift build -c release --scratch-path .build-release
+swift build -c release --static-swift-stdlib --scratch-path .build-release
 R=.build-release/release/rcadm
 PORT=${BASE_PORT:-7000}
 SEED=127.0.0.1:$PORT

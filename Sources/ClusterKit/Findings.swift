@@ -161,11 +161,18 @@ public enum HealthCheck {
     ]
   }
 
-  /// redis-cli's signature: each node's view of which master owns which slots.
-  static func signature(_ table: [ClusterNodeEntry]) -> String {
-    table.filter { $0.isMaster && !$0.slots.isEmpty }.map { "\($0.id):\($0.slots.rangesDescription)" }
-      .sorted()
-      .joined(separator: "|")
+  /// A slot owner as one node sees it, for comparing views.
+  struct Owner: Hashable {
+    var id: String
+    var slots: SlotSet
+  }
+
+  /// redis-cli's signature: each node's view of which master owns which slots (compared as
+  /// values: formatting 60 tables as text was a tenth of `check`'s CPU time).
+  static func signature(_ table: [ClusterNodeEntry]) -> [Owner] {
+    table.filter { $0.isMaster && !$0.slots.isEmpty }.map { Owner(id: $0.id, slots: $0.slots) }.sorted {
+      $0.id < $1.id
+    }
   }
 
   static func configAgreement(_ view: ClusterView) -> [Finding] {
