@@ -28,7 +28,7 @@ final class RESPClientHandler: ChannelDuplexHandler {
   typealias OutboundIn = RESPRequest
   typealias OutboundOut = ByteBuffer
 
-  private let decoder = RESPDecoder()
+  private var decoder = RESPStreamDecoder()
   private let node: NodeAddress
   private var pending = CircularBuffer<PendingReply>()
   private var buffer: ByteBuffer?
@@ -38,6 +38,8 @@ final class RESPClientHandler: ChannelDuplexHandler {
   private let firstFailure: FailureRecord
   private var failure: ConnectionError? { firstFailure.value.withLock { $0 } }
   private var repliesSeen = 0
+  /// Whether the last read ended inside a reply (part of it received, the rest still to come).
+  private var replyUnderway = false
 
   private let usesTLS: Bool
   private var tlsReady = false
@@ -75,6 +77,8 @@ final class RESPClientHandler: ChannelDuplexHandler {
   }
 
   func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+    // After a failure the stream is out of step and the decoder has thrown: ignore late bytes.
+    guard failure == nil else { return }
     var incoming = unwrapInboundIn(data)
     if buffer == nil {
       buffer = incoming
@@ -82,8 +86,10 @@ final class RESPClientHandler: ChannelDuplexHandler {
       buffer!.writeBuffer(&incoming)
     }
     var answered = false
+    // The decoder consumes what it has read and resumes there, so each byte is read once however
+    // the reply is split; what stays in `buffer` is an unfinished line or bulk payload.
     while let buf = buffer, buf.readableBytes > 0 {
-      let decoded: (value: RESPValue, consumed: Int)?
+      let decoded: (value: RESPValue?, consumed: Int)
       do {
         decoded = try buf.withUnsafeReadableBytes { try decoder.decode($0) }
       } catch {
@@ -96,8 +102,8 @@ final class RESPClientHandler: ChannelDuplexHandler {
             .protocolViolation, node: node, "\(node) sent bytes that are not RESP: \(error).\(hint)"))
         return
       }
-      guard let (value, consumed) = decoded else { break }
-      buffer!.moveReaderIndex(forwardBy: consumed)
+      buffer!.moveReaderIndex(forwardBy: decoded.consumed)
+      guard let value = decoded.value else { break }
       repliesSeen += 1
       // RESP3 push messages (pub/sub, invalidation) arrive out of band: no command waits for them.
       if case .push = value.unwrapped { continue }
@@ -110,8 +116,17 @@ final class RESPClientHandler: ChannelDuplexHandler {
       reply.promise.succeed(value)
       answered = true
     }
-    if buffer?.readableBytes == 0 { buffer = nil }
-    if answered { armTimer(context: context) }
+    if buffer?.readableBytes == 0 {
+      buffer = nil
+    } else if let buf = buffer, buf.readerIndex > buf.readableBytes {
+      // Reclaim consumed bytes; moving at most as many bytes as were consumed keeps this linear.
+      buffer!.discardReadBytes()
+    }
+    replyUnderway = buffer != nil || decoder.isInsideValue
+    // A reply that keeps arriving is not cut off because it is big: while part of it is in, the
+    // bound restarts with every read, so it limits the silence within a reply (a 16 MB LRANGE on a
+    // busy node can take longer than the bound to transfer). A node that stops sending still fails.
+    if answered || replyUnderway { armTimer(context: context) }
   }
 
   func channelInactive(context: ChannelHandlerContext) {
@@ -177,9 +192,10 @@ final class RESPClientHandler: ChannelDuplexHandler {
           ))
         return
       }
+      let stalled = self.replyUnderway ? " (its reply stopped arriving part-way)" : ""
       self.fail(
         context: context,
-        ConnectionError(.timeout, node: self.node, "\(self.node) did not reply to \(head.label)"))
+        ConnectionError(.timeout, node: self.node, "\(self.node) did not reply to \(head.label)\(stalled)"))
     }
   }
 
