@@ -118,8 +118,9 @@ final class RESPClientHandler: ChannelDuplexHandler {
     }
     if buffer?.readableBytes == 0 {
       buffer = nil
-    } else if let buf = buffer, buf.readerIndex > buf.readableBytes {
-      // Reclaim consumed bytes; moving at most as many bytes as were consumed keeps this linear.
+    } else if buffer.map({ $0.readerIndex > $0.readableBytes }) == true {
+      // Reclaim consumed bytes; moving no more bytes than were consumed keeps this linear. (No
+      // other reference to the storage may be alive here, or it would be copied whole.)
       buffer!.discardReadBytes()
     }
     replyUnderway = buffer != nil || decoder.isInsideValue
