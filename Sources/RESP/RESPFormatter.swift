@@ -10,22 +10,74 @@ public enum RESPFormatter {
   public static func format(_ value: RESPValue, style: Style = .quoted) -> String {
     switch style {
     case .quoted: return quoted(value, indent: 0)
-    case .raw: return raw(value)
+    case .raw:
+      var text = ""
+      write(value, style: .raw) { text += $0 }
+      return text
     }
   }
 
-  static func raw(_ value: RESPValue) -> String {
-    switch value {
-    case .simpleString(let s), .bigNumber(let s): return s
-    case .bulkString(let b), .verbatimString(_, let b): return String(decoding: b, as: UTF8.self)
-    case .error(let m), .bulkError(let m): return "(error) \(m)"
-    case .integer(let i): return String(i)
-    case .double(let d): return String(d)
-    case .boolean(let b): return b ? "1" : "0"
-    case .null: return ""
-    case .array(let a), .set(let a), .push(let a): return a.map(raw).joined(separator: "\n")
-    case .map(let pairs): return pairs.map { raw($0.key) + "\n" + raw($0.value) }.joined(separator: "\n")
-    case .attributed(_, let v): return raw(v)
+  /// Like `format`, but hands the text to `output` in pieces (raw style: about 64 KiB each, cut
+  /// between elements), so printing a reply of millions of elements needs no second copy of it.
+  ///
+  /// The value is taken: in raw style each element is moved out and freed once written, which
+  /// spares a million-element reply a retain, a release and a separate pass to free it.
+  public static func write(
+    _ value: consuming RESPValue, style: Style = .quoted, to output: (String) -> Void
+  ) {
+    guard style == .raw else { return output(quoted(value, indent: 0)) }
+    var writer = RawWriter()
+    writer.append(value, output)
+    writer.flush(output)
+  }
+
+  /// redis-cli's raw style, built in one byte buffer rather than one string per element. Invalid
+  /// UTF-8 is repaired per piece; pieces end between elements and separators are ASCII, so this
+  /// repairs exactly as decoding each element on its own would.
+  private struct RawWriter {
+    var bytes: [UInt8] = []
+
+    mutating func flush(_ output: (String) -> Void) {
+      output(String(decoding: bytes, as: UTF8.self))
+      bytes.removeAll(keepingCapacity: true)
+    }
+
+    mutating func append(_ value: consuming RESPValue, _ output: (String) -> Void) {
+      switch consume value {
+      case .simpleString(let s), .bigNumber(let s): bytes += s.utf8
+      case .bulkString(let b), .verbatimString(_, let b): b.withUnsafeBufferPointer { bytes += $0 }
+      case .error(let m), .bulkError(let m): bytes += "(error) \(m)".utf8
+      case .integer(let i): bytes += String(i).utf8
+      case .double(let d): bytes += String(d).utf8
+      case .boolean(let b): bytes.append(b ? UInt8(ascii: "1") : UInt8(ascii: "0"))
+      case .null: break
+      case .array(var a), .set(var a), .push(var a):
+        for i in a.indices {
+          if i > 0 { separate(output) }
+          append(take(&a[i]), output)
+        }
+      case .map(var pairs):
+        for i in pairs.indices {
+          if i > 0 { separate(output) }
+          append(take(&pairs[i].key), output)
+          bytes.append(UInt8(ascii: "\n"))
+          append(take(&pairs[i].value), output)
+        }
+      case .attributed(_, let v): append(v, output)
+      }
+    }
+
+    /// The newline between two elements, where a full piece is handed over.
+    mutating func separate(_ output: (String) -> Void) {
+      if bytes.count >= 65536 { flush(output) }
+      bytes.append(UInt8(ascii: "\n"))
+    }
+
+    /// Moves a value out of its slot (a swap, not a copy), leaving a null behind.
+    func take(_ slot: inout RESPValue) -> RESPValue {
+      var value = RESPValue.null
+      swap(&value, &slot)
+      return value
     }
   }
 

@@ -112,8 +112,17 @@ struct ExecCommand: AsyncParsableCommand {
       throw RcadmError.usage("\(error)")
     }
     await router.closeAll()
-    print(replyRenderer(json: output.json, raw: raw || !Terminal.stdoutIsTTY)(reply))
-    if reply.isError { throw ExitCode(1) }
+    let failed = reply.isError
+    if output.json {
+      print(replyRenderer(json: true, raw: false)(reply))
+    } else {
+      // In pieces, giving the reply up as it prints: a reply of millions of elements is neither
+      // built as one more string nor freed in a pass of its own.
+      let style: RESPFormatter.Style = raw || !Terminal.stdoutIsTTY ? .raw : .quoted
+      RESPFormatter.write(consume reply, style: style) { print($0, terminator: "") }
+      print()
+    }
+    if failed { throw ExitCode(1) }
   }
 }
 

@@ -29,7 +29,7 @@ final class RESPClientHandler: ChannelDuplexHandler {
   typealias OutboundIn = RESPRequest
   typealias OutboundOut = ByteBuffer
 
-  private let decoder = RESPDecoder()
+  private var decoder = RESPStreamDecoder()
   private let node: NodeAddress
   private var pending = CircularBuffer<PendingReply>()
   private var buffer: ByteBuffer?
@@ -39,6 +39,8 @@ final class RESPClientHandler: ChannelDuplexHandler {
   private let firstFailure: FailureRecord
   private var failure: ConnectionError? { firstFailure.value.withLock { $0 } }
   private var repliesSeen = 0
+  /// Whether the last read ended inside a reply (part of it received, the rest still to come).
+  private var replyUnderway = false
 
   private let usesTLS: Bool
   private var tlsReady = false
@@ -79,6 +81,8 @@ final class RESPClientHandler: ChannelDuplexHandler {
   }
 
   func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+    // After a failure the stream is out of step and the decoder has thrown: ignore late bytes.
+    guard failure == nil else { return }
     var incoming = unwrapInboundIn(data)
     if buffer == nil {
       buffer = incoming
@@ -86,8 +90,10 @@ final class RESPClientHandler: ChannelDuplexHandler {
       buffer!.writeBuffer(&incoming)
     }
     var answered = false
+    // The decoder consumes what it has read and resumes there, so each byte is read once however
+    // the reply is split; what stays in `buffer` is an unfinished line or bulk payload.
     while let buf = buffer, buf.readableBytes > 0 {
-      let decoded: (value: RESPValue, consumed: Int)?
+      let decoded: (value: RESPValue?, consumed: Int)
       do {
         decoded = try buf.withUnsafeReadableBytes { try decoder.decode($0) }
       } catch {
@@ -100,8 +106,8 @@ final class RESPClientHandler: ChannelDuplexHandler {
             .protocolViolation, node: node, "\(node) sent bytes that are not RESP: \(error).\(hint)"))
         return
       }
-      guard let (value, consumed) = decoded else { break }
-      buffer!.moveReaderIndex(forwardBy: consumed)
+      buffer!.moveReaderIndex(forwardBy: decoded.consumed)
+      guard let value = decoded.value else { break }
       repliesSeen += 1
       // RESP3 push messages (pub/sub, invalidation) arrive out of band: no command waits for them.
       if case .push = value.unwrapped { continue }
@@ -114,8 +120,18 @@ final class RESPClientHandler: ChannelDuplexHandler {
       reply.promise.succeed(value)
       answered = true
     }
-    if buffer?.readableBytes == 0 { buffer = nil }
-    if answered { armTimer(context: context) }
+    if buffer?.readableBytes == 0 {
+      buffer = nil
+    } else if buffer.map({ $0.readerIndex > $0.readableBytes }) == true {
+      // Reclaim consumed bytes; moving no more bytes than were consumed keeps this linear. (No
+      // other reference to the storage may be alive here, or it would be copied whole.)
+      buffer!.discardReadBytes()
+    }
+    replyUnderway = buffer != nil || decoder.isInsideValue
+    // A reply that keeps arriving is not cut off because it is big: while part of it is in, the
+    // bound restarts with every read, so it limits the silence within a reply (a 16 MB LRANGE on a
+    // busy node can take longer than the bound to transfer). A node that stops sending still fails.
+    if answered || replyUnderway { armTimer(context: context) }
   }
 
   func channelInactive(context: ChannelHandlerContext) {
@@ -164,9 +180,10 @@ final class RESPClientHandler: ChannelDuplexHandler {
           ))
         return
       }
+      let stalled = self.replyUnderway ? " (its reply stopped arriving part-way)" : ""
       self.fail(
         context: context,
-        ConnectionError(.timeout, node: self.node, "\(self.node) did not reply to \(head.label)"))
+        ConnectionError(.timeout, node: self.node, "\(self.node) did not reply to \(head.label)\(stalled)"))
     }
   }
 

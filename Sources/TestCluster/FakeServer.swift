@@ -9,6 +9,8 @@ public final class FakeServer: @unchecked Sendable {
   public enum Action: Sendable {
     case send([UInt8])
     case sendAndClose([UInt8])
+    /// The bytes in `pieces` writes with `pause` between them: a big reply arriving slowly.
+    case sendInPieces([UInt8], pieces: Int, pause: Duration)
     case silence
   }
 
@@ -78,6 +80,13 @@ public final class FakeServer: @unchecked Sendable {
         case .sendAndClose(let bytes):
           _ = write(fd, bytes)
           return
+        case .sendInPieces(let bytes, let pieces, let pause):
+          let size = max(1, (bytes.count + pieces - 1) / pieces)
+          for start in stride(from: 0, to: bytes.count, by: size) {
+            let (seconds, attoseconds) = pause.components
+            if start > 0 { Thread.sleep(forTimeInterval: Double(seconds) + Double(attoseconds) / 1e18) }
+            if !write(fd, Array(bytes[start..<min(bytes.count, start + size)])) { return }
+          }
         case .silence: break
         }
       }

@@ -52,6 +52,41 @@ import Testing
     await #expect(throws: ConnectionError.self) { try await connection.call("PING") }
   }
 
+  /// The reply bound limits silence within a reply, not the time a big reply takes to arrive.
+  @Test func bigReplyArrivingSteadilyOutlastsTheBound() async throws {
+    let elements = (0..<20_000).map { RESPValue.bulkString(Array("element-\($0)".utf8)) }
+    let reply = RESPEncoder.encode(.array(elements))
+    let server = try FakeServer { words in
+      words.first == "HELLO"
+        ? .send(Array("%1\r\n$6\r\nserver\r\n$5\r\nredis\r\n".utf8))
+        : .sendInPieces(reply, pieces: 40, pause: .milliseconds(40))
+    }
+    defer { server.stop() }
+    let slow = ConnectionOptions(connectTimeout: .seconds(2), commandTimeout: .seconds(1))
+    let connection = try await RedisConnector(options: slow).open(address(server))
+    // 40 pieces 40 ms apart: longer than the 1 s bound in all, never 1 s without a byte.
+    #expect(try await connection.call("LRANGE", "big", "0", "-1") == .array(elements))
+    #expect(try await connection.call("LRANGE", "big", "0", "-1") == .array(elements))
+  }
+
+  @Test func replyStoppingPartWayTimesOut() async throws {
+    let server = try FakeServer { words in
+      words.first == "HELLO"
+        ? .send(Array("%1\r\n$6\r\nserver\r\n$5\r\nredis\r\n".utf8))
+        : .send(Array("*3\r\n:1\r\n$5\r\nab".utf8))
+    }
+    defer { server.stop() }
+    let connection = try await RedisConnector(options: options).open(address(server))
+    let error = await #expect(throws: ConnectionError.self) {
+      try await connection.call("LRANGE", "k", "0", "-1")
+    }
+    #expect(error?.kind == .timeout)
+    #expect(
+      error?.detail
+        == "127.0.0.1:\(server.port) did not reply to LRANGE within 0.4 s (its reply stopped arriving part-way)"
+    )
+  }
+
   @Test func silentHandshakeTimesOut() async throws {
     let server = try FakeServer { _ in .silence }
     defer { server.stop() }
