@@ -48,12 +48,13 @@ public struct NodeSpec: Hashable, Sendable {
     case 1:
       return try parseWord(words[0])
     case 2:
-      let input = words.joined(separator: " ")
+      // Each word hides its own credentials: across the joined text the last '@' may be another word's.
+      let input = words.map(AddressSyntax.redacted).joined(separator: " ")
       let host = try AddressSyntax.standaloneHost(words[0], input: input)
       let port = try AddressSyntax.port(words[1][...], input: input)
       return NodeSpec(address: NodeAddress(host: host, port: port))
     default:
-      let input = words.joined(separator: " ")
+      let input = words.map(AddressSyntax.redacted).joined(separator: " ")
       let problem = words.isEmpty ? "no node given" : "expected one node"
       throw AddressError.at(
         input, "\(problem); write host:port, [ipv6]:port, a redis:// URL or 'host port'")
@@ -205,7 +206,8 @@ enum AddressSyntax {
       throw AddressError.at(input, "empty host; \(accepted)")
     }
     guard looksLikeIPv6(host) else {
-      throw AddressError.at(input, "'\(host)' is not an IPv6 address (brackets are for IPv6 only)")
+      throw AddressError.at(
+        input, "'\(redacted(String(host)))' is not an IPv6 address (brackets are for IPv6 only)")
     }
     return String(host)
   }

@@ -183,9 +183,14 @@ private func isAcceptable(_ address: NodeAddress) -> Bool {
         }
       } catch {
         outcomes.failed += 1
-        if !error.description.hasPrefix("'\(error.input)'") { violation = "message does not quote the input" }
+        let quotedInput = "'\(error.input)'"
+        if !error.description.hasPrefix(quotedInput) { violation = "message does not quote the input" }
+        // The parts of the problem quoted from the input (the fixed wording may contain any short text).
+        let quoted = error.description.dropFirst(quotedInput.count).split(separator: "'").enumerated()
+          .filter { $0.offset % 2 == 1 }.map(\.element)
         for word in words {
-          if let secret = secret(in: word), error.description.contains(secret) || error.input.contains(secret)
+          if let secret = secret(in: word),
+            error.input.contains(secret) || quoted.contains(where: { $0.contains(secret) })
           {
             violation = "the password is in the message"
           }

@@ -198,6 +198,16 @@ import Testing
       "'redis://u:***@h 7000': give either host:port or 'host port', not both"
     ),
     (["1x://u:hunter2@h:7000"], "'1x://u:***@h:7000' is ambiguous: write IPv6 addresses as [ipv6]:port"),
+    // Found by libFuzzer: the last '@' of the two words joined was the second word's, and a
+    // bracketed "host" was quoted raw.
+    (
+      ["redis://hunter2@h", "u:p@7000"],
+      "'redis://***@h u:***@7000': give either host:port or 'host port', not both"
+    ),
+    (
+      ["[redis://u:hunter2@h]", "7000"],
+      "'[redis://u:***@h] 7000': 'redis://u:***@h' is not an IPv6 address (brackets are for IPv6 only)"
+    ),
   ])
   func credentialsHiddenWhateverTheScheme(words: [String], message: String) {
     do {
