@@ -10,9 +10,10 @@ public struct AddressError: Error, Hashable, Sendable, CustomStringConvertible {
     self.description = description
   }
 
-  /// "'input': problem".
+  /// "'input': problem", with any URL credentials in the input hidden.
   static func at(_ input: String, _ problem: String) -> AddressError {
-    AddressError(input: input, description: "'\(input)': \(problem)")
+    let shown = AddressSyntax.redacted(input)
+    return AddressError(input: shown, description: "'\(shown)': \(problem)")
   }
 }
 
@@ -47,12 +48,13 @@ public struct NodeSpec: Hashable, Sendable {
     case 1:
       return try parseWord(words[0])
     case 2:
-      let input = words.joined(separator: " ")
+      // Each word hides its own credentials: across the joined text the last '@' may be another word's.
+      let input = words.map(AddressSyntax.redacted).joined(separator: " ")
       let host = try AddressSyntax.standaloneHost(words[0], input: input)
       let port = try AddressSyntax.port(words[1][...], input: input)
       return NodeSpec(address: NodeAddress(host: host, port: port))
     default:
-      let input = words.joined(separator: " ")
+      let input = words.map(AddressSyntax.redacted).joined(separator: " ")
       let problem = words.isEmpty ? "no node given" : "expected one node"
       throw AddressError.at(
         input, "\(problem); write host:port, [ipv6]:port, a redis:// URL or 'host port'")
@@ -133,15 +135,18 @@ public struct NodeSpec: Hashable, Sendable {
 
 /// The lexical pieces shared by the address forms.
 enum AddressSyntax {
-  static func isDigit(_ c: Character) -> Bool { c >= "0" && c <= "9" }
+  // ASCII only: `Character` ordering puts "1\u{301}" between "0" and "9" and "a\u{301}" between
+  // "a" and "z", which would let a decomposed accent into a port or host name.
+  static func isDigit(_ c: Character) -> Bool { c.isASCII && c >= "0" && c <= "9" }
 
   static func isHexDigit(_ c: Character) -> Bool {
-    isDigit(c) || (c >= "a" && c <= "f") || (c >= "A" && c <= "F")
+    isDigit(c) || (c.isASCII && ((c >= "a" && c <= "f") || (c >= "A" && c <= "F")))
   }
 
   /// Characters allowed in a host name or IPv4 address (and in an IPv6 zone id).
   static func isNameCharacter(_ c: Character) -> Bool {
-    isDigit(c) || (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || c == "." || c == "-" || c == "_"
+    isDigit(c) || (c.isASCII && ((c >= "a" && c <= "z") || (c >= "A" && c <= "Z")))
+      || c == "." || c == "-" || c == "_"
   }
 
   /// Loose IPv6 literal check (hex groups, `::`, embedded IPv4, `%zone`): enough to reject typos.
@@ -201,7 +206,8 @@ enum AddressSyntax {
       throw AddressError.at(input, "empty host; \(accepted)")
     }
     guard looksLikeIPv6(host) else {
-      throw AddressError.at(input, "'\(host)' is not an IPv6 address (brackets are for IPv6 only)")
+      throw AddressError.at(
+        input, "'\(redacted(String(host)))' is not an IPv6 address (brackets are for IPv6 only)")
     }
     return String(host)
   }
@@ -262,12 +268,25 @@ enum AddressSyntax {
     let colon = text.lastIndex(of: ":")!
     let host = text[..<colon]
     let port = text[text.index(after: colon)...]
+    let shown = redacted(input)
     if looksLikeIPv6(host), !port.isEmpty, port.allSatisfy(isDigit) {
       return AddressError(
-        input: input, description: "'\(input)' is ambiguous: write IPv6 addresses as [\(host)]:\(port)")
+        input: shown, description: "'\(shown)' is ambiguous: write IPv6 addresses as [\(host)]:\(port)")
     }
     return AddressError(
-      input: input, description: "'\(input)' is ambiguous: write IPv6 addresses as [ipv6]:port")
+      input: shown, description: "'\(shown)' is ambiguous: write IPv6 addresses as [ipv6]:port")
+  }
+
+  /// The text with the credentials of a `scheme://user:password@…` hidden (`user:***`, or `***` for
+  /// a lone credential), whatever the scheme: a mistyped scheme must not put a password in a
+  /// message, a log or a JSON document.
+  static func redacted(_ text: String) -> String {
+    guard let separator = text.firstRange(of: "://"), let at = text.lastIndex(of: "@"),
+      at >= separator.upperBound
+    else { return text }
+    let userinfo = text[separator.upperBound..<at]
+    let hidden = userinfo.firstIndex(of: ":").map { "\(userinfo[..<$0]):***" } ?? "***"
+    return "\(text[..<separator.upperBound])\(hidden)\(text[at...])"
   }
 
   /// Decodes `%XX` escapes (bytes, then UTF-8); an empty result means "not given".

@@ -14,6 +14,26 @@ public struct ClusterParseError: Error, Hashable, Sendable, CustomStringConverti
   }
 }
 
+/// Text from a reply, fit to quote in an error message: control characters escaped (`\u{1B}`)
+/// and cut after `limit` characters, so a corrupt or hostile reply can neither garble the
+/// terminal nor turn the message into a megabyte.
+func excerpt(_ text: some StringProtocol, limit: Int = 64) -> String {
+  var out = ""
+  var length = 0
+  for scalar in text.unicodeScalars {
+    if length >= limit { return out + "…" }
+    if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) {
+      let escape = "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
+      out += escape
+      length += escape.count
+    } else {
+      out.unicodeScalars.append(scalar)
+      length += 1
+    }
+  }
+  return out
+}
+
 /// The flags column of CLUSTER NODES.
 public struct NodeFlags: OptionSet, Hashable, Sendable, Codable {
   public let rawValue: Int
@@ -147,7 +167,7 @@ public enum ClusterNodesParser {
     switch fields[7] {
     case "connected": entry.linkConnected = true
     case "disconnected": entry.linkConnected = false
-    default: throw LineError(reason: "bad link-state '\(fields[7])'")
+    default: throw LineError(reason: "bad link-state '\(excerpt(fields[7]))'")
     }
     for field in fields.dropFirst(8) {
       try parseSlotField(field, into: &entry)
@@ -157,7 +177,7 @@ public enum ClusterNodesParser {
 
   private static func number(_ field: Substring, _ name: String) throws(LineError) -> Int {
     guard let value = Int(field) else {
-      throw LineError(reason: "bad \(name) '\(field)'")
+      throw LineError(reason: "bad \(name) '\(excerpt(field))'")
     }
     return value
   }
@@ -189,7 +209,7 @@ public enum ClusterNodesParser {
     if let at = hostPort.utf8.firstIndex(of: UInt8(ascii: "@")) {
       let bus = hostPort[hostPort.index(after: at)...]
       guard let busPort = Int(bus), busPort >= 0, busPort <= 65535 else {
-        throw LineError(reason: "bad bus port in address '\(field)'")
+        throw LineError(reason: "bad bus port in address '\(excerpt(field))'")
       }
       entry.busPort = busPort == 0 ? nil : busPort
       hostPort = hostPort[..<at]
@@ -198,7 +218,7 @@ public enum ClusterNodesParser {
     guard let colon = hostPort.utf8.lastIndex(of: UInt8(ascii: ":")),
       let port = Int(hostPort[hostPort.index(after: colon)...]), port >= 0, port <= 65535
     else {
-      throw LineError(reason: "bad address '\(field)'")
+      throw LineError(reason: "bad address '\(excerpt(field))'")
     }
     var host = hostPort[..<colon]
     if host.first == "[" && host.last == "]" {
@@ -215,21 +235,21 @@ public enum ClusterNodesParser {
   {
     if field.first == "[" {
       guard field.last == "]", field.count > 2 else {
-        throw LineError(reason: "bad open-slot entry '\(field)'")
+        throw LineError(reason: "bad open-slot entry '\(excerpt(field))'")
       }
       let inner = field.dropFirst().dropLast()
       let digits = inner.prefix(while: { $0 >= "0" && $0 <= "9" })
       let rest = inner[digits.endIndex...]
       let peer = String(rest.dropFirst(3))
       guard let slot = Int(digits), slot < slotCount, !peer.isEmpty else {
-        throw LineError(reason: "bad open-slot entry '\(field)'")
+        throw LineError(reason: "bad open-slot entry '\(excerpt(field))'")
       }
       if rest.hasPrefix("->-") {
         entry.migrating[slot] = peer
       } else if rest.hasPrefix("-<-") {
         entry.importing[slot] = peer
       } else {
-        throw LineError(reason: "bad open-slot entry '\(field)'")
+        throw LineError(reason: "bad open-slot entry '\(excerpt(field))'")
       }
       return
     }
@@ -238,7 +258,7 @@ public enum ClusterNodesParser {
       let lower = Int(bounds[0]), let upper = Int(bounds[bounds.count - 1]),
       lower >= 0, lower <= upper, upper < slotCount
     else {
-      throw LineError(reason: "bad slot entry '\(field)'")
+      throw LineError(reason: "bad slot entry '\(excerpt(field))'")
     }
     entry.slots.insert(SlotRange(lower, upper))
   }

@@ -33,11 +33,13 @@ public enum InfoParser {
     return result
   }
 
-  /// Total `keys=` over all `dbN:keys=…,expires=…` entries of INFO keyspace.
+  /// Total `keys=` over all `dbN:keys=…,expires=…` entries of INFO keyspace; negative counts are
+  /// ignored and the sum saturates at `Int.max` (a corrupt reply must not trap on overflow).
   public static func keyspaceKeys(_ info: [String: String]) -> Int {
     var total = 0
     for (key, value) in info where indexedKey(key, prefix: "db") != nil {
-      total += Int(fields(value)["keys"] ?? "") ?? 0
+      guard let keys = Int(fields(value)["keys"] ?? ""), keys > 0 else { continue }
+      total = keys > Int.max - total ? Int.max : total + keys
     }
     return total
   }
@@ -45,17 +47,20 @@ public enum InfoParser {
   /// The replicas listed by INFO replication (`slaveN:ip=…,port=…,state=…,offset=…,lag=…`),
   /// ordered by N; entries without a valid ip and port are skipped.
   public static func replicas(_ info: [String: String]) -> [ReplicaLine] {
-    var numbered: [(Int, ReplicaLine)] = []
+    var numbered: [(n: Int, key: String, line: ReplicaLine)] = []
     for (key, value) in info {
       guard let n = indexedKey(key, prefix: "slave") else { continue }
       let f = fields(value)
-      guard let ip = f["ip"], !ip.isEmpty, let port = f["port"].flatMap({ Int($0) }) else { continue }
+      guard let ip = f["ip"], !ip.isEmpty, let port = f["port"].flatMap({ Int($0) }),
+        (0...65535).contains(port)
+      else { continue }
       let line = ReplicaLine(
         ip: ip, port: port, state: f["state"] ?? "",
         offset: f["offset"].flatMap { Int($0) } ?? 0, lag: f["lag"].flatMap { Int($0) } ?? 0)
-      numbered.append((n, line))
+      numbered.append((n, key, line))
     }
-    return numbered.sorted { $0.0 < $1.0 }.map(\.1)
+    // Ties (`slave1` and `slave01`) are broken by the key, not by the dictionary's order.
+    return numbered.sorted { ($0.n, $0.key) < ($1.n, $1.key) }.map(\.line)
   }
 
   /// N for keys of the form `<prefix>N`, else nil.

@@ -47,7 +47,7 @@ public enum ShardsParser {
   /// Parses the reply; an error reply or a malformed shard throws.
   public static func parse(_ reply: RESPValue) throws(ClusterParseError) -> [ShardInfo] {
     if let message = reply.errorMessage {
-      throw failure("CLUSTER SHARDS failed: \(message)")
+      throw failure("CLUSTER SHARDS failed: \(excerpt(message, limit: 200))")
     }
     guard let shards = reply.elements else {
       throw failure("CLUSTER SHARDS: expected an array of shards")
@@ -117,8 +117,19 @@ public enum ShardsParser {
     ClusterParseError(line: nil, reason: reason)
   }
 
-  /// A short rendering of a value for error messages.
+  /// A short rendering of a value for error messages: a number or an excerpt of a string, else
+  /// what kind of value it is (never a dump of a whole tree).
   private static func describe(_ value: RESPValue) -> String {
-    value.string ?? value.int.map(String.init) ?? "\(value)"
+    if let text = value.string { return excerpt(text) }
+    if let number = value.int { return String(number) }
+    switch value.unwrapped {
+    case .null: return "(null)"
+    case .array, .set, .push: return "(an array)"
+    case .map: return "(a map)"
+    case .error, .bulkError: return "(an error)"
+    case .double: return "(a double)"
+    case .boolean: return "(a boolean)"
+    default: return "(a value)"
+    }
   }
 }

@@ -186,6 +186,55 @@ import Testing
     }
   }
 
+  /// Found by fuzzing: a URL with a mistyped scheme was echoed whole, password included.
+  @Test(arguments: [
+    (
+      ["http://alice:hunter2@h:7000"],
+      "'http://alice:***@h:7000': unknown scheme 'http://'; use redis:// or rediss://"
+    ),
+    (["reliss://hunter2@h"], "'reliss://***@h': unknown scheme 'reliss://'; use redis:// or rediss://"),
+    (
+      ["redis://u:hunter2@h", "7000"],
+      "'redis://u:***@h 7000': give either host:port or 'host port', not both"
+    ),
+    (["1x://u:hunter2@h:7000"], "'1x://u:***@h:7000' is ambiguous: write IPv6 addresses as [ipv6]:port"),
+    // Found by libFuzzer: the last '@' of the two words joined was the second word's, and a
+    // bracketed "host" was quoted raw.
+    (
+      ["redis://hunter2@h", "u:p@7000"],
+      "'redis://***@h u:***@7000': give either host:port or 'host port', not both"
+    ),
+    (
+      ["[redis://u:hunter2@h]", "7000"],
+      "'[redis://u:***@h] 7000': 'redis://u:***@h' is not an IPv6 address (brackets are for IPv6 only)"
+    ),
+  ])
+  func credentialsHiddenWhateverTheScheme(words: [String], message: String) {
+    do {
+      _ = try NodeSpec.parse(words)
+      Issue.record("expected an error")
+    } catch {
+      #expect(error.description == message)
+      #expect(!error.input.contains("hunter2"))
+    }
+  }
+
+  /// Found by fuzzing: `Character` comparisons let a decomposed accent (`e` + U+0301) pass as a
+  /// host name letter or a digit, while the composed spelling of the same text was refused.
+  @Test func decomposedAccentsAreRejectedLikeComposedOnes() {
+    for host in ["caf\u{E9}", "cafe\u{301}"] {
+      #expect(throws: AddressError.self) { try NodeAddress.parse("\(host):7000") }
+      #expect(throws: AddressError.self) { try NodeSpec.parse([host, "7000"]) }
+    }
+    #expect(
+      throws: AddressError(
+        input: "h:7\u{301}000", description: "'h:7\u{301}000': port '7\u{301}000' is not a decimal number")
+    ) {
+      try NodeAddress.parse("h:7\u{301}000")
+    }
+    #expect(throws: AddressError.self) { try NodeAddress.parse("[fe80::a\u{301}]:7000") }
+  }
+
   @Test func redactedInputInError() {
     do {
       _ = try NodeSpec.parse(["rediss://admin:topsecret@[::1]:0"])

@@ -199,6 +199,18 @@ private let idC = "21e141d870a93487b4e21cb8b32da860d367e707"
     }
   }
 
+  /// Found by fuzzing: a field with control characters went into the message raw (a NUL, or an
+  /// escape sequence that recolours the terminal), and a huge field made a huge message.
+  @Test func errorsQuoteFieldsSafely() {
+    #expect(throws: ClusterParseError(line: 1, reason: "bad config-epoch '\\u{0}17\\u{1B}[31m'")) {
+      try ClusterNodesParser.parse("\(idA) 1.2.3.4:1@2 master - 0 0 \u{0}17\u{1B}[31m connected")
+    }
+    let long = String(repeating: "9", count: 100_000)
+    #expect(throws: ClusterParseError(line: 1, reason: "bad slot entry '\(long.prefix(64))…'")) {
+      try ClusterNodesParser.parse("\(idA) 1.2.3.4:1@2 master - 0 0 1 connected \(long)")
+    }
+  }
+
   @Test func errorDescription() {
     #expect(
       ClusterParseError(line: 3, reason: "bad link-state 'up'").description == "line 3: bad link-state 'up'")

@@ -45,6 +45,14 @@ import Testing
     #expect(InfoParser.keyspaceKeys(["db0": "expires=3"]) == 0)
   }
 
+  /// Found by fuzzing: two huge counts trapped on overflow; a negative count lowered the total.
+  @Test func keyspaceKeysSaturatesAndIgnoresNegativeCounts() {
+    let info = InfoParser.parse(
+      "db0:keys=9223372036854775807,expires=0\r\ndb1:keys=5,expires=0\r\ndb2:keys=-3,expires=0\r\n")
+    #expect(InfoParser.keyspaceKeys(info) == Int.max)
+    #expect(InfoParser.keyspaceKeys(["db0": "keys=10", "db1": "keys=-3"]) == 10)
+  }
+
   @Test func replicationOfAMaster() {
     let text = """
       # Replication\r
@@ -73,5 +81,24 @@ import Testing
     ])
     #expect(replicas == [ReplicaLine(ip: "10.0.0.1", port: 7000, state: "", offset: 0, lag: 0)])
     #expect(InfoParser.replicas(["role": "slave"]) == [])
+  }
+
+  /// Found by fuzzing: ports outside 0-65535 were accepted, and two lines for the same N
+  /// (`slave1`, `slave01`) came out in the dictionary's order, which changes from run to run.
+  @Test func replicaLinesWithBadPortsOrTheSameNumber() {
+    let info = [
+      "slave0": "ip=10.0.0.1,port=5677655362", "slave1": "ip=10.0.0.3,port=-1",
+      "slave2": "ip=10.0.0.2,port=7002", "slave02": "ip=10.0.0.9,port=7009", "slave3": "ip=10.0.0.4,port=0",
+    ]
+    let expected = [
+      ReplicaLine(ip: "10.0.0.9", port: 7009, state: "", offset: 0, lag: 0),
+      ReplicaLine(ip: "10.0.0.2", port: 7002, state: "", offset: 0, lag: 0),
+      ReplicaLine(ip: "10.0.0.4", port: 0, state: "", offset: 0, lag: 0),
+    ]
+    #expect(InfoParser.replicas(info) == expected)
+    var other: [String: String] = [:]
+    other.reserveCapacity(64)
+    for (key, value) in info.reversed() { other[key] = value }
+    #expect(InfoParser.replicas(other) == expected)
   }
 }

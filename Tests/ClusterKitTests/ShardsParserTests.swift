@@ -118,6 +118,20 @@ private let expected = [
     ),
     (.array([shard(slots: [.integer(-1), .integer(3)])]), "CLUSTER SHARDS shard 1: bad slot range -1-3"),
     (.array([shard(slots: [bulk("a"), .integer(3)])]), "CLUSTER SHARDS shard 1: bad slot range a-3"),
+    // Found by fuzzing: a bound that is not a number was dumped as a whole Swift value, and
+    // bytes from the reply (CR, LF, NUL) went into the message raw.
+    (
+      .array([shard(slots: [.integer(1), .array([.integer(2), .map([])])])]),
+      "CLUSTER SHARDS shard 1: bad slot range 1-(an array)"
+    ),
+    (
+      .array([shard(slots: [.null, .double(2)])]), "CLUSTER SHARDS shard 1: bad slot range (null)-(a double)"
+    ),
+    (
+      .array([shard(slots: [bulk("12707"), .bulkString([0xFF, 0x0D, 0x0A, 0x00])])]),
+      "CLUSTER SHARDS shard 1: bad slot range 12707-\u{FFFD}\\u{D}\\u{A}\\u{0}"
+    ),
+    (.bulkError("ERR no\r\nway"), "CLUSTER SHARDS failed: ERR no\\u{D}\\u{A}way"),
     (
       .array([shard(slots: [], nodes: [object([("role", bulk("master"))], resp3: false)])]),
       "CLUSTER SHARDS shard 1, node 1: missing 'id'"

@@ -431,8 +431,8 @@ import Testing
   }
 }
 
-/// A small seeded generator, so failures reproduce.
-private struct SplitMix64: RandomNumberGenerator {
+/// A small seeded generator, so failures reproduce (also used by the fuzz tests).
+struct SplitMix64: RandomNumberGenerator {
   var state: UInt64
 
   init(seed: UInt64) { state = seed }
