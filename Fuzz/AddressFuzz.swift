@@ -17,17 +17,21 @@ public func fuzzAddress(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
   } catch {
     let quotedInput = "'\(error.input)'"
     check(error.description.hasPrefix(quotedInput), "message does not quote the input")
-    // What was parsed as one unit: the whole text, the two words, or each word of the list.
-    let units = data[0] % 4 < 2 ? [input] : data[0] % 4 == 2 ? Array(words.prefix(2)) : words
     // The parts of the problem quoted from the input (the fixed wording may contain any short text).
     let quoted = error.description.dropFirst(quotedInput.count).split(separator: "'").enumerated()
       .filter { $0.offset % 2 == 1 }.map(\.element)
-    for unit in units {
-      if let secret = secret(in: unit) {
-        check(
-          !error.input.contains(secret) && !quoted.contains { $0.contains(secret) }, "password in the message"
-        )
-      }
+    // A password may show only where the user also typed its text as something else (a host,
+    // another word), or where it is part of what the redacted words show (`user:***@host`).
+    let given = data[0] % 4 < 2 ? [input] : data[0] % 4 == 2 ? Array(words.prefix(2)) : words
+    let typed = given.map(passwordAndShownText)
+    let shown = typed.map(\.shown).joined(separator: " ")
+    // A password with `***` in it cannot be told from the stars that hide others.
+    for secret in typed.flatMap(\.passwords)
+    where secret.count >= 3 && !shown.contains(secret) && !secret.contains("***") {
+      check(
+        !error.input.contains(secret) && !quoted.contains { $0.contains(secret) },
+        "password «\(secret)» in the message: \(error.description)"
+      )
     }
   }
   return 0
@@ -50,17 +54,42 @@ private func checkAddress(_ address: NodeAddress) {
   check((try? NodeAddress.parse(address.description)) == address, "\(address) does not print back")
 }
 
-/// The password of a `scheme://user:password@host` word, when it could not appear in a message
-/// for another reason (long enough, not repeated in the user name or the host).
-private func secret(in word: String) -> Substring? {
-  guard let scheme = word.firstRange(of: "://"), let at = word.lastIndex(of: "@"), at > scheme.upperBound
-  else { return nil }
-  let userinfo = word[scheme.upperBound..<at]
-  let colon = userinfo.firstIndex(of: ":")
-  let secret = colon.map { userinfo[userinfo.index(after: $0)...] } ?? userinfo
-  let elsewhere =
-    String(word[..<scheme.upperBound]) + userinfo[..<(colon ?? userinfo.startIndex)] + word[at...]
-  return secret.count >= 3 && !elsewhere.contains(secret) ? secret : nil
+/// The passwords of a word and the word as it may be shown with them starred: a
+/// `scheme://[user:]password@host` word's (up to the last `@`, as the URL parser reads it), then
+/// those of each `scheme://user:password` with no `@` after it, where what follows the colon is
+/// neither a port nor part of an IPv6 address.
+private func passwordAndShownText(_ word: String) -> (passwords: [Substring], shown: String) {
+  var passwords: [Substring] = []
+  var shown = ""
+  var start = word.startIndex
+  func hide(_ password: Substring) {
+    passwords.append(password)
+    shown += word[start..<password.startIndex] + "***"
+    start = password.endIndex
+  }
+  let schemes = word.ranges(of: "://")
+  let at = schemes.first.flatMap { word[$0.upperBound...].lastIndex(of: "@") }
+  if let first = schemes.first, let at {
+    let userinfo = word[first.upperBound..<at]
+    hide(userinfo.firstIndex(of: ":").map { userinfo[userinfo.index(after: $0)...] } ?? userinfo)
+  }
+  for (i, scheme) in schemes.enumerated() where at.map({ scheme.lowerBound > $0 }) ?? true {
+    let part = word[scheme.upperBound..<(i + 1 < schemes.count ? schemes[i + 1].lowerBound : word.endIndex)]
+    let authority = part.prefix { $0 != "/" }
+    let address = authority.split(separator: "%", maxSplits: 1, omittingEmptySubsequences: false)
+    let ipv6 =
+      authority.first == "["
+      || (address[0].count(where: { $0 == ":" }) >= 2
+        && address[0].allSatisfy { $0.isHexDigit || ":.".contains($0) }
+        && address.dropFirst().allSatisfy {
+          !$0.isEmpty && $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || ".-_".contains($0)) }
+        })
+    guard !ipv6, let colon = part.firstIndex(of: ":") else { continue }
+    let password = part[part.index(after: colon)...]
+    let port = password.prefix { $0 != "/" }
+    if !password.isEmpty && (port.isEmpty || !port.allSatisfy(\.isWholeNumber)) { hide(password) }
+  }
+  return (passwords, shown + word[start...])
 }
 
 @_cdecl("LLVMFuzzerInitialize")

@@ -46,8 +46,10 @@ private func render(_ entries: [ClusterNodeEntry]) -> String {
   entries.map { entry in
     var address = ":0"
     if let a = entry.address {
-      // The parser strips one pair of brackets: a host that looks bracketed needs another.
-      address = a.host.first == "[" && a.host.last == "]" ? "[\(a.host)]:\(a.port)" : "\(a.host):\(a.port)"
+      // The parser strips one pair of bracket bytes: a host that looks bracketed needs another.
+      address =
+        a.host.utf8.first == UInt8(ascii: "[") && a.host.utf8.last == UInt8(ascii: "]")
+        ? "[\(a.host)]:\(a.port)" : "\(a.host):\(a.port)"
     }
     address += "@\(entry.busPort ?? 0)"
     if entry.hostname != nil || !entry.aux.isEmpty { address += ",\(entry.hostname ?? "")" }

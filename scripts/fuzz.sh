@@ -41,6 +41,9 @@ done
 [ ${#PARSERS[@]} -gt 0 ] || PARSERS=("${ALL[@]}")
 
 OUT=.build-fuzz
+# Swift's backtracer would catch the harness's abort() first, and libFuzzer would then save no
+# crash input.
+export SWIFT_BACKTRACE=enable=no
 BIN=$OUT/${SANITIZE//,/-}
 mkdir -p "$BIN"
 SWIFTC=(nice -n 10 swiftc -O -swift-version 6 -enable-upcoming-feature ExistentialAny
@@ -126,9 +129,9 @@ fuzz() {
     done_runs=$((done_runs + units))
     if [ $status -ne 0 ]; then
       crashed=$((crashed + 1))
-      grep -m1 -E 'property violated|Fatal error|ERROR: (AddressSanitizer|libFuzzer)|runtime failure' "$log.run" \
+      grep -a -m1 -E 'property violated|Fatal error|ERROR: (AddressSanitizer|libFuzzer)|runtime failure' "$log.run" \
         >>"$OUT/logs/$p.crashes" || echo "exit status $status" >>"$OUT/logs/$p.crashes"
-      echo "$p: crash $crashed saved in $crashes/ (see $log)" >&2
+      echo "$p: crash $crashed: $(grep -a -o -m1 'Test unit written to .*' "$log.run" || echo "no input saved") (see $log)" >&2
     fi
   done
   now=$(date +%s.%N)

@@ -10,7 +10,10 @@ public struct AddressError: Error, Hashable, Sendable, CustomStringConvertible {
     self.description = description
   }
 
-  /// "'input': problem", with any URL credentials in the input hidden.
+  /// "'input': problem", with any URL credentials hidden in the input. The problem quotes pieces
+  /// of the input only through `AddressSyntax.shown`, which hides what of them lies in a password
+  /// of the word they were cut from (scrubbing the finished message instead was fooled by words
+  /// holding quotes, found by fuzzing).
   static func at(_ input: String, _ problem: String) -> AddressError {
     let shown = AddressSyntax.redacted(input)
     return AddressError(input: shown, description: "'\(shown)': \(problem)")
@@ -79,7 +82,8 @@ public struct NodeSpec: Hashable, Sendable {
       return try parseURL(word, schemeLength: 9, tls: true)
     }
     if let scheme = AddressSyntax.scheme(of: word) {
-      throw AddressError.at(word, "unknown scheme '\(scheme)://'; use redis:// or rediss://")
+      throw AddressError.at(
+        word, "unknown scheme '\(AddressSyntax.shown(scheme))://'; use redis:// or rediss://")
     }
     return NodeSpec(address: try NodeAddress.parse(word))
   }
@@ -91,7 +95,6 @@ public struct NodeSpec: Hashable, Sendable {
     var hostAndPath = rest
     var userText: Substring? = nil
     var passwordText: Substring? = nil
-    var input = url
     // The last `@` ends the credentials, so an unencoded `@` or `/` in a password still works.
     if let at = rest.lastIndex(of: "@") {
       let userinfo = rest[..<at]
@@ -99,35 +102,37 @@ public struct NodeSpec: Hashable, Sendable {
       if let colon = userinfo.firstIndex(of: ":") {
         userText = userinfo[..<colon]
         passwordText = userinfo[userinfo.index(after: colon)...]
-        // Never echo a password back in an error message.
-        input = "\(scheme)\(userinfo[..<colon]):***@\(hostAndPath)"
       } else {
         // As in redis-cli, a lone credential is the password of the default user.
         passwordText = userinfo
-        input = "\(scheme)***@\(hostAndPath)"
       }
     }
     var authority = hostAndPath
+    if userText == nil && passwordText == nil && !AddressSyntax.passwordRanges(url).isEmpty {
+      // `scheme://user:password` with the `@host` left out: the "port" is hidden, so say why.
+      throw AddressError.at(
+        url, "the port is not a number; credentials go before the host: \(scheme)user:password@host:port")
+    }
     if let slash = hostAndPath.firstIndex(of: "/") {
       authority = hostAndPath[..<slash]
       let db = hostAndPath[hostAndPath.index(after: slash)...]
       if !db.isEmpty {
         guard db.allSatisfy(AddressSyntax.isDigit), let number = Int(db) else {
-          throw AddressError.at(input, "database '\(db)' is not a number")
+          throw AddressError.at(url, "database '\(AddressSyntax.shown(db))' is not a number")
         }
         guard number == 0 else {
-          throw AddressError.at(input, "Redis Cluster has only database 0")
+          throw AddressError.at(url, "Redis Cluster has only database 0")
         }
       }
     }
-    let address = try AddressSyntax.hostPort(authority, input: input, defaultPort: 6379)
+    let address = try AddressSyntax.hostPort(authority, input: url, defaultPort: 6379)
     var user: String? = nil
     if let userText, !userText.isEmpty {
-      user = try AddressSyntax.percentDecoded(userText, what: "user name", input: input)
+      user = try AddressSyntax.percentDecoded(userText, what: "user name", input: url)
     }
     var password: String? = nil
     if let passwordText {
-      password = try AddressSyntax.percentDecoded(passwordText, what: "password", input: input)
+      password = try AddressSyntax.percentDecoded(passwordText, what: "password", input: url)
     }
     return NodeSpec(address: address, tls: tls, user: user, password: password)
   }
@@ -181,10 +186,10 @@ enum AddressSyntax {
         input, "'@busport' is CLUSTER NODES syntax; give only the client port, e.g. host:7000")
     }
     guard text.allSatisfy(isDigit) else {
-      throw AddressError.at(input, "port '\(text)' is not a decimal number")
+      throw AddressError.at(input, "port '\(shown(text))' is not a decimal number")
     }
     guard let port = Int(text), port >= 1, port <= 65535 else {
-      throw AddressError.at(input, "port \(text) is out of range (1-65535)")
+      throw AddressError.at(input, "port \(shown(text)) is out of range (1-65535)")
     }
     return port
   }
@@ -195,7 +200,7 @@ enum AddressSyntax {
       throw AddressError.at(input, "empty host; \(accepted)")
     }
     if let bad = host.first(where: { !isNameCharacter($0) }) {
-      throw AddressError.at(input, "invalid character '\(bad)' in host '\(host)'")
+      throw AddressError.at(input, "invalid character '\(bad)' in host '\(shown(host))'")
     }
     return String(host)
   }
@@ -207,7 +212,7 @@ enum AddressSyntax {
     }
     guard looksLikeIPv6(host) else {
       throw AddressError.at(
-        input, "'\(redacted(String(host)))' is not an IPv6 address (brackets are for IPv6 only)")
+        input, "'\(shown(host))' is not an IPv6 address (brackets are for IPv6 only)")
     }
     return String(host)
   }
@@ -269,7 +274,8 @@ enum AddressSyntax {
     let host = text[..<colon]
     let port = text[text.index(after: colon)...]
     let shown = redacted(input)
-    if looksLikeIPv6(host), !port.isEmpty, port.allSatisfy(isDigit) {
+    // No hint quoting the text when part of it was hidden as a password.
+    if shown == input, looksLikeIPv6(host), !port.isEmpty, port.allSatisfy(isDigit) {
       return AddressError(
         input: shown, description: "'\(shown)' is ambiguous: write IPv6 addresses as [\(host)]:\(port)")
     }
@@ -277,16 +283,62 @@ enum AddressSyntax {
       input: shown, description: "'\(shown)' is ambiguous: write IPv6 addresses as [ipv6]:port")
   }
 
-  /// The text with the credentials of a `scheme://user:password@…` hidden (`user:***`, or `***` for
-  /// a lone credential), whatever the scheme: a mistyped scheme must not put a password in a
-  /// message, a log or a JSON document.
+  /// The word with the credentials of its `scheme://user:password@…` hidden (`user:***`, or
+  /// `***` for a lone credential), whatever the scheme: a mistyped scheme must not
+  /// put a password in a message, a log or a JSON document.
   static func redacted(_ text: String) -> String {
-    guard let separator = text.firstRange(of: "://"), let at = text.lastIndex(of: "@"),
-      at >= separator.upperBound
-    else { return text }
-    let userinfo = text[separator.upperBound..<at]
-    let hidden = userinfo.firstIndex(of: ":").map { "\(userinfo[..<$0]):***" } ?? "***"
-    return "\(text[..<separator.upperBound])\(hidden)\(text[at...])"
+    var shown = ""
+    var start = text.startIndex
+    for range in passwordRanges(text) {
+      shown += text[start..<range.lowerBound] + "***"
+      start = range.upperBound
+    }
+    return shown + text[start...]
+  }
+
+  /// A piece cut from a word, for quoting in a message: what of it lies in one of the word's
+  /// passwords is `***`. Working on the piece's place in its word (not on the finished message)
+  /// holds whatever the word contains, quotes included.
+  static func shown(_ piece: Substring) -> String {
+    let word = piece.base
+    var out = ""
+    var start = piece.startIndex
+    for range in passwordRanges(word)
+    where range.upperBound > piece.startIndex && range.lowerBound < piece.endIndex {
+      let hidden = max(range.lowerBound, piece.startIndex)..<min(range.upperBound, piece.endIndex)
+      if hidden.lowerBound >= start {
+        out += word[start..<hidden.lowerBound] + "***"
+        start = hidden.upperBound
+      }
+    }
+    return out + word[start..<piece.endIndex]
+  }
+
+  /// Where the passwords are in one word (spaces included, as the URL parser reads it): after a
+  /// `scheme://` the credentials up to the last `@` after `user:`; then, in each `scheme://name:…` with no
+  /// `@` after it, what follows the colon unless it is a port or part of an IPv6 address (a
+  /// password whose `@host` was left out).
+  static func passwordRanges(_ text: String) -> [Range<String.Index>] {
+    var ranges: [Range<String.Index>] = []
+    let word = text[...]
+    var next = word.firstRange(of: "://")
+    if let separator = next, let at = word[separator.upperBound...].lastIndex(of: "@") {
+      let colon = word[separator.upperBound..<at].firstIndex(of: ":")
+      ranges.append((colon.map { word.index(after: $0) } ?? separator.upperBound)..<at)
+      next = word[at...].firstRange(of: "://")
+    }
+    while let separator = next {
+      next = word[separator.upperBound...].firstRange(of: "://")
+      let part = word[separator.upperBound..<(next?.lowerBound ?? word.endIndex)]
+      guard part.first != "[", !looksLikeIPv6(part.prefix { $0 != "/" }),
+        let colon = part.firstIndex(of: ":")
+      else { continue }
+      let after = part[part.index(after: colon)...]
+      let port = after.prefix { $0 != "/" }
+      if after.isEmpty || (!port.isEmpty && port.allSatisfy(isDigit)) { continue }
+      ranges.append(after.startIndex..<after.endIndex)
+    }
+    return ranges
   }
 
   /// Decodes `%XX` escapes (bytes, then UTF-8); an empty result means "not given".

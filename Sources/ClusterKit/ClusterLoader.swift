@@ -34,6 +34,8 @@ public struct ClusterLoader: Sendable {
   public var dialAddress: @Sendable (ClusterNodeEntry) -> NodeAddress?
   /// The INFO section read from every node; nil reads all of INFO (memory too, for `info`).
   public var infoSection: String?
+  /// Slot sets shared by the nodes' tables (most list the same masters with the same slots).
+  let slotSets = SlotSetCache()
 
   public init(
     connector: any NodeConnector, concurrency: Int = 64, infoSection: String? = "replication",
@@ -52,14 +54,16 @@ public struct ClusterLoader: Sendable {
 
   public func load(seed: NodeAddress) async throws -> LiveCluster {
     let seedSession: any NodeSession
+    let seedRead: NodeRead
+    let seedReplies: [RESPValue]
     do {
-      seedSession = try await connector.connect(to: seed)
+      (seedSession, seedReplies) = try await connector.connect(
+        to: seed, sending: probe + [["CLUSTER", "SHARDS"]])
     } catch {
       throw SeedError("cannot read the cluster from \(seed): \(error)")
     }
-    let seedRead: NodeRead
     do {
-      seedRead = try await read(seedSession, withShards: true)
+      seedRead = try decode(seedReplies, from: seed, withShards: true)
     } catch {
       await seedSession.close()
       throw SeedError(Self.seedFailure(error, seed: seed))
@@ -122,13 +126,14 @@ public struct ClusterLoader: Sendable {
     if entry.flags.contains(.noaddr) { return .failed(nil, "the cluster knows no address for it (noaddr)") }
     guard let dial = dialAddress(entry) else { return .failed(nil, "the cluster knows no address for it") }
     let session: any NodeSession
+    let replies: [RESPValue]
     do {
-      session = try await connector.connect(to: dial)
+      (session, replies) = try await connector.connect(to: dial, sending: probe)
     } catch {
       return .failed(dial, String(describing: error))
     }
     do {
-      return .read(session, try await read(session, withShards: false), dial)
+      return .read(session, try decode(replies, from: session.address, withShards: false), dial)
     } catch {
       await session.close()
       return .failed(dial, String(describing: error))
@@ -153,25 +158,25 @@ public struct ClusterLoader: Sendable {
     }
   }
 
-  func read(_ session: any NodeSession, withShards: Bool) async throws -> NodeRead {
+  /// Reads the probe's replies (and CLUSTER SHARDS' when `withShards`).
+  func decode(_ replies: [RESPValue], from node: NodeAddress, withShards: Bool) throws -> NodeRead {
     let commands = withShards ? probe + [["CLUSTER", "SHARDS"]] : probe
-    let replies = try await session.pipeline(commands)
     for (reply, command) in zip(replies.prefix(4), commands) {
       if let message = reply.errorMessage {
-        throw ServerError(message, node: session.address, command: command)
+        throw ServerError(message, node: node, command: command)
       }
     }
     guard let nodesText = replies[0].string, let clusterInfoText = replies[1].string,
       let infoText = replies[2].string
     else {
-      throw ServerError("unexpected reply types", node: session.address, command: ["CLUSTER", "NODES"])
+      throw ServerError("unexpected reply types", node: node, command: ["CLUSTER", "NODES"])
     }
     let table: [ClusterNodeEntry]
     do {
-      table = try ClusterNodesParser.parse(nodesText)
+      table = try ClusterNodesParser.parse(nodesText, sharing: slotSets)
     } catch {
       throw ServerError(
-        "unreadable CLUSTER NODES reply: \(error)", node: session.address, command: ["CLUSTER", "NODES"])
+        "unreadable CLUSTER NODES reply: \(error)", node: node, command: ["CLUSTER", "NODES"])
     }
     let shards = withShards && !replies[4].isError ? try? ShardsParser.parse(replies[4]) : nil
     return NodeRead(

@@ -176,11 +176,20 @@ public enum HealthCheck {
   }
 
   static func configAgreement(_ view: ClusterView) -> [Finding] {
-    let reachable = view.nodes.filter(\.isReachable)
-    let groups = Dictionary(grouping: reachable, by: { signature($0.table) })
+    // Grouped by comparing with each group's signature, not by hashing: hashing every 2 KiB slot
+    // bitmap of every table was most of the time `check` spent here (there is usually one group).
+    var groups: [(signature: [Owner], members: [NodeReport])] = []
+    for node in view.nodes where node.isReachable {
+      let own = signature(node.table)
+      if let i = groups.firstIndex(where: { $0.signature == own }) {
+        groups[i].members.append(node)
+      } else {
+        groups.append((own, [node]))
+      }
+    }
     guard groups.count > 1 else { return [] }
     // Largest group first; ties broken by address so the output is the same on every run.
-    let sorted = groups.values.map { $0.sorted { $0.label < $1.label } }
+    let sorted = groups.map { $0.members.sorted { $0.label < $1.label } }
       .sorted { ($0.count, $1[0].label) > ($1.count, $0[0].label) }
     let minority = sorted.dropFirst().flatMap { $0 }
     let names = minority.map(\.label).joined(separator: ", ")

@@ -17,6 +17,25 @@ public protocol NodeSession: Sendable {
 /// Opens sessions to nodes.
 public protocol NodeConnector: Sendable {
   func connect(to address: NodeAddress) async throws -> any NodeSession
+  /// Connects and sends `first`, read-only commands, in the same round trip as the connection's
+  /// handshake where the transport allows; returns the session and their replies.
+  func connect(to address: NodeAddress, sending first: [[String]]) async throws -> (
+    any NodeSession, [RESPValue]
+  )
+}
+
+extension NodeConnector {
+  public func connect(to address: NodeAddress, sending first: [[String]]) async throws -> (
+    any NodeSession, [RESPValue]
+  ) {
+    let session = try await connect(to: address)
+    do {
+      return (session, try await session.pipeline(first))
+    } catch {
+      await session.close()
+      throw error
+    }
+  }
 }
 
 extension NodeSession {

@@ -122,6 +122,7 @@ final class KubectlChild: Sendable {
         }
       }
       let registered = Mutex<pid_t>(0)
+      ChildRegistry.shared.starts()
       func begin(_ pid: pid_t) {
         ChildRegistry.shared.add(pid)
         registered.withLock { $0 = pid }
@@ -148,6 +149,7 @@ final class KubectlChild: Sendable {
         }
         return ChildExit(status: status(r.terminationStatus), stderr: r.standardError)
       } catch {
+        if registered.withLock({ $0 }) == 0 { ChildRegistry.shared.startFailed() }
         started.continuation.yield(.failure(error))
         return ChildExit(status: 127, stderr: "\(error)")
       }
@@ -171,6 +173,10 @@ final class ChildRegistry: Sendable {
   private let slots = InlineArray<256, Atomic<Int32>> { _ in Atomic<Int32>(0) }
   private let live = Atomic<Int>(0)
   private let lock = Mutex<Void>(())
+  /// Children being started (spawned, maybe, but not registered yet) and the signal that is
+  /// ending rcadm: such a child is stopped as soon as it is registered, then rcadm ends.
+  private let starting = Atomic<Int>(0)
+  private let ending = Atomic<Int32>(0)
 
   private init() {
     atexit { ChildRegistry.shared.terminateAll() }
@@ -180,9 +186,17 @@ final class ChildRegistry: Sendable {
       sigaction(sig, nil, &current)
       guard current.__sigaction_handler.sa_handler == nil else { continue }
       Glibc.signal(sig) { received in
-        ChildRegistry.shared.terminateAll()
+        let registry = ChildRegistry.shared
         Glibc.signal(received, SIG_DFL)
-        raise(received)
+        registry.ending.store(received, ordering: .sequentiallyConsistent)
+        registry.terminateAll()
+        // A child started but not yet registered would outlive rcadm: its registration ends
+        // rcadm instead (`startFinished`), or SIGALRM does if that never comes.
+        if registry.starting.load(ordering: .sequentiallyConsistent) == 0 {
+          raise(received)
+        } else {
+          alarm(2)
+        }
       }
     }
   }
@@ -196,14 +210,27 @@ final class ChildRegistry: Sendable {
     }
   }
 
+  /// Before a child is spawned; `add` (or `startFailed`) ends the start.
+  func starts() { starting.add(1, ordering: .sequentiallyConsistent) }
+
+  func startFailed() { startFinished() }
+
   func add(_ pid: pid_t) {
     lock.withLock { _ in
       for i in slots.indices
-      where slots[i].compareExchange(expected: 0, desired: pid, ordering: .relaxed).exchanged {
+      where slots[i].compareExchange(expected: 0, desired: pid, ordering: .sequentiallyConsistent).exchanged {
         live.add(1, ordering: .relaxed)
         return
       }
     }
+    if ending.load(ordering: .sequentiallyConsistent) != 0 { kill(pid, SIGTERM) }
+    startFinished()
+  }
+
+  private func startFinished() {
+    guard starting.subtract(1, ordering: .sequentiallyConsistent).newValue == 0 else { return }
+    let signal = ending.load(ordering: .sequentiallyConsistent)
+    if signal != 0 { raise(signal) }
   }
 
   func remove(_ pid: pid_t) {
@@ -234,7 +261,7 @@ final class ChildRegistry: Sendable {
   /// SIGTERM to every live child; async-signal-safe (atomic loads and kill only).
   func terminateAll() {
     for i in slots.indices {
-      let pid = slots[i].load(ordering: .relaxed)
+      let pid = slots[i].load(ordering: .sequentiallyConsistent)
       if pid > 0 { kill(pid, SIGTERM) }
     }
   }

@@ -5,6 +5,7 @@ import RESP
 /// `rcadm call`: one command on every node in parallel.
 struct Call: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "call",
     abstract: "Run one command on every node (or only masters / replicas) in parallel.",
     discussion:
       "Example: rcadm call 127.0.0.1:7000 --masters-only -- CONFIG GET maxmemory. Exit 1 if any node returned an error or could not be reached."

@@ -4,6 +4,7 @@ import ClusterKit
 /// `rcadm check`: every finding of redis-cli's check plus what it misses; exit 0/1/2.
 struct Check: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "check",
     abstract: "Check a cluster's health: slots, agreement, open slots, failed nodes, replicas.",
     discussion:
       "Exit 0 when healthy, 1 when errors were found (or warnings with --strict), 2 when the cluster could not be evaluated."
@@ -41,7 +42,8 @@ struct Check: AsyncParsableCommand {
     let errors = findings.filter { $0.severity == .error }.count
     let warnings = findings.count - errors
     let code: Int32 = errors > 0 || (strict && warnings > 0) ? 1 : 0
-    await cluster.closeAll()
+    // No closeAll: rcadm exits next and the kernel closes the sockets (closing 60 sessions one
+    // by one was a twentieth of a 60-node check).
     if output.json {
       emit(CheckReport.json(cluster.view, findings, exitCode: code))
     } else {

@@ -7,6 +7,7 @@ import SlotPlanner
 /// `rcadm create`: validate every node, plan with anti-affinity, then form the cluster.
 struct Create: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "create",
     abstract:
       "Form a cluster from empty nodes: balanced slots, replicas placed away from their masters' hosts.",
     discussion: """

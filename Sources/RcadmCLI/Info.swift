@@ -4,6 +4,7 @@ import ClusterKit
 /// `rcadm info`: per master its slots, keys, memory and replicas with their lag.
 struct Info: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "info",
     abstract: "Show each master's slots, keys, memory and replicas (with replication lag).")
 
   @Argument(

@@ -20,6 +20,7 @@ struct Sandbox: AsyncParsableCommand {
 
   struct Up: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "up",
       abstract: "Start N empty nodes on consecutive loopback ports.")
 
     @Option(help: "How many nodes to start.")
@@ -117,6 +118,7 @@ struct Sandbox: AsyncParsableCommand {
 
   struct Down: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "down",
       abstract: "Stop the sandbox's nodes and delete their files.")
 
     @Flag(help: "Keep the directory (logs, nodes.conf) after stopping.")
@@ -141,6 +143,7 @@ struct Sandbox: AsyncParsableCommand {
 
   struct Status: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "status",
       abstract: "List the sandbox's nodes and whether they run.")
 
     @OptionGroup var location: Location

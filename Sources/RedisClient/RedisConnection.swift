@@ -26,6 +26,12 @@ public final class RedisConnection: NodeSession {
   }
 
   public func send(_ commands: [[[UInt8]]], timeout: Duration? = nil) async throws -> [RESPValue] {
+    try await replies(to: enqueue(commands, timeout: timeout))
+  }
+
+  /// Writes commands without waiting: their replies are awaited with `replies(to:)`, so a second
+  /// batch can follow the first in the same round trip (the handshake and the first commands).
+  private func enqueue(_ commands: [[[UInt8]]], timeout: Duration?) -> [PendingReply] {
     if commands.isEmpty { return [] }
     let wait = timeout ?? commandTimeout
     let bound = TimeAmount.nanoseconds(Int64(min(wait.seconds, 1e9) * 1e9))
@@ -47,12 +53,17 @@ public final class RedisConnection: NodeSession {
         ?? ConnectionError(.closed, node: node, "the connection to \(node) is closed")
       for r in replies { r.promise.fail(closed) }
     }
+    return replies
+  }
+
+  private func replies(to pending: [PendingReply]) async throws -> [RESPValue] {
+    if pending.isEmpty { return [] }
     // Cancelling the task (Ctrl-C in the shell) closes the connection, which fails the replies.
     let open = self.channel
     return try await withTaskCancellationHandler {
       var out: [RESPValue] = []
-      out.reserveCapacity(replies.count)
-      for r in replies { out.append(try await r.promise.futureResult.get()) }
+      out.reserveCapacity(pending.count)
+      for r in pending { out.append(try await r.promise.futureResult.get()) }
       return out
     } onCancel: {
       open.close(promise: nil)
@@ -129,26 +140,43 @@ public final class RedisConnection: NodeSession {
   static func handshake(
     on channel: any Channel, address: NodeAddress, options: ConnectionOptions, failure: FailureRecord
   ) async throws -> RedisConnection {
+    try await handshake(on: channel, address: address, options: options, failure: failure, first: []).0
+  }
+
+  /// The handshake with `first` written right behind it, in the same round trip; returns the
+  /// replies to `first`.
+  static func handshake(
+    on channel: any Channel, address: NodeAddress, options: ConnectionOptions, failure: FailureRecord,
+    first: [[[UInt8]]]
+  ) async throws -> (RedisConnection, [RESPValue]) {
     let provisional = RedisConnection(
       channel: channel, address: address, commandTimeout: options.connectTimeout, protocolVersion: 2,
       failure: failure)
     do {
-      let version = try await provisional.handshake(options)
-      return RedisConnection(
+      let (version, replies) = try await provisional.handshake(options, first: first)
+      let connection = RedisConnection(
         channel: channel, address: address, commandTimeout: options.commandTimeout, protocolVersion: version,
         failure: failure)
+      return (connection, replies)
     } catch {
       await provisional.close()
       throw error
     }
   }
 
-  /// HELLO 3 (with AUTH) when wanted; RESP2 and plain AUTH for servers older than 6.0.
-  private func handshake(_ options: ConnectionOptions) async throws -> Int {
+  /// HELLO 3 (with AUTH) when wanted; RESP2 and plain AUTH for servers older than 6.0. `first`
+  /// goes out behind HELLO without waiting for its reply; when HELLO fails and the fallback is
+  /// needed, it is sent again after it (callers pass reads only: a server that refused HELLO's AUTH
+  /// or answered NOAUTH ran none of them, and one without a password reads them twice at most).
+  private func handshake(_ options: ConnectionOptions, first: [[[UInt8]]]) async throws -> (Int, [RESPValue])
+  {
     let auth: [String] = options.password.map { ["AUTH", options.user ?? "default", $0] } ?? []
     if options.preferRESP3 {
-      let reply = try await send([(["HELLO", "3"] + auth).map { Array($0.utf8) }])[0]
-      guard let message = reply.errorMessage else { return 3 }
+      let hello = enqueue([(["HELLO", "3"] + auth).map { Array($0.utf8) }], timeout: nil)
+      let pending = enqueue(first, timeout: options.commandTimeout)
+      let reply = try await replies(to: hello)[0]
+      let firstReplies = try await replies(to: pending)
+      guard let message = reply.errorMessage else { return (3, firstReplies) }
       let error = ServerError(message, node: address, command: ["HELLO"])
       if error.isAuthError { throw authFailure(error, options) }
       guard message.hasPrefix("NOPROTO") || message.lowercased().contains("unknown command") else {
@@ -162,7 +190,7 @@ public final class RedisConnection: NodeSession {
         throw authFailure(ServerError(message, node: address, command: ["AUTH"]), options)
       }
     }
-    return 2
+    return (2, try await send(first, timeout: options.commandTimeout))
   }
 
   private func authFailure(_ error: ServerError, _ options: ConnectionOptions) -> ConnectionError {
@@ -194,10 +222,23 @@ public struct RedisConnector: NodeConnector {
     try await open(address)
   }
 
+  public func connect(to address: NodeAddress, sending first: [[String]]) async throws -> (
+    any NodeSession, [RESPValue]
+  ) {
+    try await open(address, sending: first.map { $0.map { Array($0.utf8) } })
+  }
+
   /// Like `connect(to:)`, with the concrete type. `dial` is where the socket goes when that differs
   /// from the node's address (a port-forward on 127.0.0.1, a pod's new IP); the connection still
   /// reports and names `address`.
   public func open(_ address: NodeAddress, via dial: NodeAddress? = nil) async throws -> RedisConnection {
+    try await open(address, via: dial, sending: []).0
+  }
+
+  /// `open`, with `first` written behind the handshake in the same round trip; returns its replies.
+  public func open(_ address: NodeAddress, via dial: NodeAddress? = nil, sending first: [[[UInt8]]])
+    async throws -> (RedisConnection, [RESPValue])
+  {
     let target = dial ?? address
     let sni = options.tls?.serverName ?? (TLSSupport.isIPAddress(address.host) ? nil : address.host)
     let context = tlsContext
@@ -236,7 +277,7 @@ public struct RedisConnector: NodeConnector {
       throw failure
     }
     return try await RedisConnection.handshake(
-      on: channel, address: address, options: options, failure: failure)
+      on: channel, address: address, options: options, failure: failure, first: first)
   }
 
   static func describeConnectFailure(_ error: any Error, address: NodeAddress, timeout: Duration)

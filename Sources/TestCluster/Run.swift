@@ -161,6 +161,10 @@ public final class Spawned: @unchecked Sendable {
   let err: URL
   /// For rcadm: its arguments and added environment, to check its output for passwords.
   var rcadmRun: (arguments: [String], environment: [String: String])?
+  /// The write end of its standard input while the test keeps it open, and the queue that writes
+  /// to it in order (off the caller's thread: a big input fills the pipe before the program reads).
+  var input: FileHandle?
+  let inputQueue = DispatchQueue(label: "rcadm.test.stdin")
 
   init(process: Process, out: URL, err: URL) {
     self.process = process
@@ -169,6 +173,19 @@ public final class Spawned: @unchecked Sendable {
   }
 
   public func signal(_ sig: Int32) { kill(process.processIdentifier, sig) }
+
+  /// Writes more standard input (spawned with `keepInputOpen`), after what was written before.
+  public func send(_ text: String) {
+    guard let input else { return }
+    inputQueue.async { input.write(Data(text.utf8)) }
+  }
+
+  /// Ends standard input (spawned with `keepInputOpen`) once what was sent has been written.
+  public func closeInput() {
+    guard let input else { return }
+    self.input = nil
+    inputQueue.async { try? input.close() }
+  }
 
   public var isRunning: Bool { process.isRunning }
   public var pid: Int32 { process.processIdentifier }
@@ -203,7 +220,8 @@ public final class Spawned: @unchecked Sendable {
 extension Run {
   /// Starts a program in the background with output captured to files.
   public static func spawn(
-    _ name: String, _ args: [String], env: [String: String] = [:], stdin: String? = nil
+    _ name: String, _ args: [String], env: [String: String] = [:], stdin: String? = nil,
+    keepInputOpen: Bool = false
   ) throws -> Spawned {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: name == "rcadm" ? rcadmPath : try which(name))
@@ -224,16 +242,13 @@ extension Run {
     let input = Pipe()
     process.standardInput = stdin == nil ? FileHandle.nullDevice : input
     try process.run()
-    if let stdin {
-      // From another thread: a big input fills the pipe before the program reads it.
-      let writer = input.fileHandleForWriting
-      Thread.detachNewThread {
-        writer.write(Data(stdin.utf8))
-        try? writer.close()
-      }
-    }
     let spawned = Spawned(process: process, out: out, err: err)
     if name == "rcadm" { spawned.rcadmRun = (args, env) }
+    if let stdin {
+      spawned.input = input.fileHandleForWriting
+      spawned.send(stdin)
+      if !keepInputOpen { spawned.closeInput() }
+    }
     return spawned
   }
 }

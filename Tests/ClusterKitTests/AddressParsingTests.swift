@@ -245,6 +245,52 @@ import Testing
     }
   }
 
+  /// A URL password whose `@host` was left out is hidden too, alone or in the two-word form
+  /// (inputs from the address fuzzer, which found both quoted in full).
+  @Test func passwordWithoutAHostIsHidden() {
+    #expect(
+      throws: AddressError(
+        input: "rediss://default:***",
+        description:
+          "'rediss://default:***': the port is not a number; credentials go before the host: rediss://user:password@host:port"
+      )
+    ) {
+      try NodeSpec.parse(["rediss://default:p%40rerd%25%zone"])
+    }
+    let cases: [([String], String)] = [
+      (["rediss://default:p%40rerd%25@0", "rediss://default:p%40rerd%25%zone"], "rerd"),
+      (["s://j%d@", "redis://h:j%d/x"], "j%d"), (["redis://u:pa:ss"], "pa:ss"),
+      (["redis://u:pa:ss:7000"], "pa:ss"), (["x://u:s3cret/0", "7000"], "s3cret"),
+      (["h", "redis://u:s3cret"], "s3cret"), (["[redis://u:s3cret@h]:7000"], "s3cret"),
+      (["redis://u:p1@h redis://v:s3cret"], "s3cret"), (["rediss://x/%61 s3cret@h:0"], "s3cret"),
+      (["redis://u:x:y/s3cret"], "s3cret"),
+      // A quote in the word: scrubbing the finished message by its quotes showed these.
+      (["h", "'redis://u:s3cret'x"], "s3cret"), (["h", "'re://::99999:1x"], "99999"),
+    ]
+    for (words, secret) in cases {
+      do {
+        _ = try NodeSpec.parse(words)
+        Issue.record("expected an error for \(words)")
+      } catch {
+        #expect(!error.description.contains(secret), "\(error.description)")
+      }
+    }
+    // What is not a password stays visible: a port, a database, an IPv6 address.
+    #expect(
+      throws: AddressError(
+        input: "redis://h:7000/x", description: "'redis://h:7000/x': database 'x' is not a number")
+    ) {
+      try NodeSpec.parse(["redis://h:7000/x"])
+    }
+    #expect(
+      throws: AddressError(
+        input: "redis://::1:7000",
+        description: "'redis://::1:7000' is ambiguous: write IPv6 addresses as [::1]:7000")
+    ) {
+      try NodeSpec.parse(["redis://::1:7000"])
+    }
+  }
+
   @Test func listOfNodes() throws {
     let specs = try NodeSpec.parseList(["127.0.0.1:7000", "[::1]:7001", "rediss://h:7002", "redis://u:p@h"])
     #expect(

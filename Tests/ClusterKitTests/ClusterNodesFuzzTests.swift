@@ -138,8 +138,8 @@ struct NodesTableGenerator {
     var field: String
     if let address = entry.address, !entry.flags.contains(.noaddr) {
       var host = address.host
-      // The parser strips one pair of brackets, so a host that looks bracketed must get another.
-      let mustBracket = host.first == "[" && host.last == "]"
+      // The parser strips one pair of bracket bytes, so a host that looks bracketed must get another.
+      let mustBracket = host.utf8.first == UInt8(ascii: "[") && host.utf8.last == UInt8(ascii: "]")
       if mustBracket || (host.contains(":") && host.unicodeScalars.first?.isASCII == true && chance(0.2)) {
         host = "[\(host)]"
       }

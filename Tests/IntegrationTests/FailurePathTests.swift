@@ -33,6 +33,10 @@ import Testing
       let targetIndex = try await owner(of: 16383, in: c)
       let source = try await nodeId(c, sourceIndex)
       let target = try await nodeId(c, targetIndex)
+      // The target queues writes until unpaused, so the first MIGRATE of a slot with keys cannot
+      // finish: the reshard is held mid-slot however fast it runs. (A poll for a short-lived open
+      // slot alone was missed in CI: 4000 slots moved in 5 s while the poll was starved.)
+      _ = try await call(c, targetIndex, "CLIENT", "PAUSE", "300000", "WRITE")
       let reshard = try Run.spawn(
         "rcadm",
         [
@@ -43,10 +47,11 @@ import Testing
         try await call(c, sourceIndex, "CLUSTER", "NODES").string?.contains("->-") == true
           || !reshard.isRunning
       }
-      try #require(reshard.isRunning, "the reshard ended before the fault: \(reshard.wait())")
+      // Still running unless the 5 s migrate timeout ran out first; either way it has to fail.
       c[targetIndex].signal(SIGSTOP)
       let r = reshard.wait(timeout: 120)
       c[targetIndex].signal(SIGCONT)
+      _ = try await call(c, targetIndex, "CLIENT", "UNPAUSE")
       // Slots had moved or were open: never "nothing was changed".
       #expect(r.status == 1, "\(r)")
       #expect(r.stderr.contains("reshard stopped part way"), "\(r)")
@@ -129,7 +134,7 @@ import Testing
   @Test func ctrlCDuringCreateExits3WithWhatWasDone() async throws {
     try await withTestCluster(6) { c in
       let create = try Run.spawn("rcadm", ["create"] + c.addressStrings + ["--replicas", "1", "--yes"])
-      try await eventually("create is joining the nodes", timeout: 60) {
+      try pollUntil("create is joining the nodes", timeout: 60) {
         create.stderrSoFar.contains("Joining") || !create.isRunning
       }
       try #require(create.isRunning, "create ended before it was interrupted: \(create.wait())")

@@ -218,14 +218,15 @@ import Testing
       // SIGTERM mid-command: rcadm's kubectl port-forwards (which no closed pipe would end) go with it.
       let busy = try Run.spawn(
         Run.rcadmPath,
-        ["call", kube.target, "--kube-transport", "port-forward", "--", "DEBUG", "SLEEP", "5"],
+        ["call", kube.target, "--kube-transport", "port-forward", "--", "DEBUG", "SLEEP", "10"],
         env: kube.env)
-      try await eventually("rcadm has kubectl children", timeout: 20) {
+      // Polled without awaiting: an async poll starved by other suites missed the sleep in CI.
+      try pollUntil("rcadm has kubectl children", timeout: 20) {
         try Self.kubectlCount("port-forward") > 0
       }
       busy.signal(SIGTERM)
       _ = busy.wait(timeout: 30)
-      try await eventually("no kubectl outlives rcadm", timeout: 3) {
+      try pollUntil("no kubectl outlives rcadm", timeout: 3) {
         try Self.kubectlCount("port-forward") == 0
       }
 

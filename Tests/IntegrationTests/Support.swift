@@ -59,6 +59,18 @@ func eventually(_ what: String, timeout: Double = 30, _ condition: () async thro
   throw TestClusterError("timed out after \(timeout) s waiting for: \(what)")
 }
 
+/// `eventually` for a condition that needs no await, polled on the calling thread every 10 ms.
+/// Use it where the state to catch is short-lived: an async poll waits for a free thread of the
+/// cooperative pool, which other suites' blocking process waits can hold for seconds.
+func pollUntil(_ what: String, timeout: Double = 30, _ condition: () throws -> Bool) throws {
+  let deadline = Date().addingTimeInterval(timeout)
+  while Date() < deadline {
+    if (try? condition()) == true { return }
+    usleep(10_000)
+  }
+  throw TestClusterError("timed out after \(timeout) s waiting for: \(what)")
+}
+
 /// A free TCP port with nothing listening (for "unreachable seed" tests).
 func closedPort() throws -> Int {
   let s = try FakeServer { _ in .silence }
