@@ -81,7 +81,10 @@ let package = Package(
     .testTarget(
       name: "SlotPlannerTests", dependencies: ["SlotPlanner", "ClusterKit"], swiftSettings: strict),
     .testTarget(
-      name: "RedisClientTests", dependencies: ["RedisClient", "RESP", "ClusterKit", "TestCluster"],
+      name: "RedisClientTests",
+      dependencies: [
+        "RedisClient", "RESP", "ClusterKit", "TestCluster", .product(name: "NIOCore", package: "swift-nio"),
+      ],
       swiftSettings: strict),
     .testTarget(
       name: "IntegrationTests",

@@ -165,12 +165,20 @@ final class RESPClientHandler: ChannelDuplexHandler {
     }
   }
 
-  private func armTimer(context: ChannelHandlerContext) {
+  /// Bounds the wait for the head reply. The bound can pass while this loop is busy with other
+  /// connections' work; NIO runs expired timers before it polls the sockets again, so a reply that
+  /// arrived meanwhile would still be unread. The first expiry therefore grants one more poll
+  /// (`gracePoll` later) and only the second fails.
+  private func armTimer(context: ChannelHandlerContext, graced: Bool = false) {
     timer?.cancel()
     timer = nil
     guard let head = pending.first else { return }
     let loop = context.eventLoop.assumeIsolated()
-    timer = loop.scheduleTask(in: head.timeout) { [self] in
+    timer = loop.scheduleTask(in: graced ? Self.gracePoll : head.timeout) { [self] in
+      if !graced {
+        self.armTimer(context: context, graced: true)
+        return
+      }
       if self.usesTLS && !self.tlsReady {
         self.fail(
           context: context,
@@ -186,6 +194,8 @@ final class RESPClientHandler: ChannelDuplexHandler {
         ConnectionError(.timeout, node: self.node, "\(self.node) did not reply to \(head.label)\(stalled)"))
     }
   }
+
+  static let gracePoll = TimeAmount.milliseconds(10)
 
   private func fail(context: ChannelHandlerContext, _ error: ConnectionError) {
     timer?.cancel()

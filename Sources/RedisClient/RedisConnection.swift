@@ -31,7 +31,7 @@ public final class RedisConnection: NodeSession {
 
   /// Writes commands without waiting: their replies are awaited with `replies(to:)`, so a second
   /// batch can follow the first in the same round trip (the handshake and the first commands).
-  private func enqueue(_ commands: [[[UInt8]]], timeout: Duration?) -> [PendingReply] {
+  func enqueue(_ commands: [[[UInt8]]], timeout: Duration?) -> [PendingReply] {
     if commands.isEmpty { return [] }
     let wait = timeout ?? commandTimeout
     let bound = TimeAmount.nanoseconds(Int64(min(wait.seconds, 1e9) * 1e9))
@@ -56,7 +56,7 @@ public final class RedisConnection: NodeSession {
     return replies
   }
 
-  private func replies(to pending: [PendingReply]) async throws -> [RESPValue] {
+  func replies(to pending: [PendingReply]) async throws -> [RESPValue] {
     if pending.isEmpty { return [] }
     // Cancelling the task (Ctrl-C in the shell) closes the connection, which fails the replies.
     let open = self.channel
@@ -73,6 +73,9 @@ public final class RedisConnection: NodeSession {
   public func close() async {
     try? await channel.close()
   }
+
+  /// The loop this connection's I/O and timers run on.
+  var eventLoop: any EventLoop { channel.eventLoop }
 
   /// "CLUSTER NODES", "GET": the command name for messages, never its arguments (they may be secrets).
   static func label(_ command: [[UInt8]]) -> String {

@@ -18,11 +18,17 @@ public final class FakeServer: @unchecked Sendable {
   private let listener: Int32
   private let respond: @Sendable ([String]) -> Action
   private let greeting: [UInt8]?
+  private let replied: (@Sendable ([String]) -> Void)?
 
-  /// `greeting` is written as soon as a client connects (before any command).
-  public init(greeting: [UInt8]? = nil, respond: @escaping @Sendable ([String]) -> Action) throws {
+  /// `greeting` is written as soon as a client connects (before any command); `replied` is told
+  /// each command once its reply has been written (`.send` only).
+  public init(
+    greeting: [UInt8]? = nil, replied: (@Sendable ([String]) -> Void)? = nil,
+    respond: @escaping @Sendable ([String]) -> Action
+  ) throws {
     self.respond = respond
     self.greeting = greeting
+    self.replied = replied
     let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     var yes: Int32 = 1
     setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
@@ -76,7 +82,9 @@ public final class FakeServer: @unchecked Sendable {
         buffer.removeFirst(consumed)
         let words = value.elements?.compactMap(\.string) ?? []
         switch respond(words) {
-        case .send(let bytes): if !write(fd, bytes) { return }
+        case .send(let bytes):
+          if !write(fd, bytes) { return }
+          replied?(words)
         case .sendAndClose(let bytes):
           _ = write(fd, bytes)
           return

@@ -1,8 +1,11 @@
 import ClusterKit
+import Foundation
+import NIOCore
 import RESP
-import RedisClient
 import TestCluster
 import Testing
+
+@testable import RedisClient
 
 /// A fake server that misbehaves must give a clear error within the deadline: no crash, no hang.
 @Suite struct ProtocolFaultTests {
@@ -67,6 +70,28 @@ import Testing
     // 40 pieces 40 ms apart: longer than the 1 s bound in all, never 1 s without a byte.
     #expect(try await connection.call("LRANGE", "big", "0", "-1") == .array(elements))
     #expect(try await connection.call("LRANGE", "big", "0", "-1") == .array(elements))
+  }
+
+  /// A reply that arrives in time is not failed because the connection's event loop was busy past
+  /// the bound (NIO runs expired timers before it polls the sockets again).
+  @Test func replyWaitingWhileTheLoopWasBusyIsNotATimeout() async throws {
+    let pingAnswered = DispatchSemaphore(value: 0)
+    let server = try FakeServer(replied: { if $0.first == "PING" { pingAnswered.signal() } }) { words in
+      words.first == "HELLO"
+        ? .send(Array("%1\r\n$6\r\nserver\r\n$5\r\nredis\r\n".utf8)) : .send(Array("+PONG\r\n".utf8))
+    }
+    defer { server.stop() }
+    let connection = try await RedisConnector(options: options).open(address(server))
+    // One task on the loop writes PING (arming its 200 ms bound), waits until the server has
+    // written PONG, then keeps the loop busy past the bound, as a big decode elsewhere would.
+    let pending = try await connection.eventLoop.submit {
+      let pending = connection.enqueue([[Array("PING".utf8)]], timeout: .milliseconds(200))
+      let answered = pingAnswered.wait(timeout: .now() + 5) == .success
+      Thread.sleep(forTimeInterval: 0.3)
+      return (pending, answered)
+    }.get()
+    #expect(pending.1, "the fake server never answered PING")
+    #expect(try await connection.replies(to: pending.0) == [.simpleString("PONG")])
   }
 
   @Test func replyStoppingPartWayTimesOut() async throws {
