@@ -17,9 +17,10 @@ public func fuzzAddress(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
   } catch {
     let quotedInput = "'\(error.input)'"
     check(error.description.hasPrefix(quotedInput), "message does not quote the input")
-    // The parts of the problem quoted from the input (the fixed wording may contain any short text).
+    // The parts of the problem quoted from the input (the fixed wording may contain any short text,
+    // and quotes 'host port' itself).
     let quoted = error.description.dropFirst(quotedInput.count).split(separator: "'").enumerated()
-      .filter { $0.offset % 2 == 1 }.map(\.element)
+      .filter { $0.offset % 2 == 1 && $0.element != "host port" }.map(\.element)
     // A password may show only where the user also typed its text as something else (a host,
     // another word), or where it is part of what the redacted words show (`user:***@host`).
     let given = data[0] % 4 < 2 ? [input] : data[0] % 4 == 2 ? Array(words.prefix(2)) : words
