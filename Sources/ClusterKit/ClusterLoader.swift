@@ -57,8 +57,7 @@ public struct ClusterLoader: Sendable {
     let seedRead: NodeRead
     let seedReplies: [RESPValue]
     do {
-      (seedSession, seedReplies) = try await connector.connect(
-        to: seed, sending: probe + [["CLUSTER", "SHARDS"]])
+      (seedSession, seedReplies) = try await connector.connect(to: seed, sending: commands(withShards: true))
     } catch {
       throw SeedError("cannot read the cluster from \(seed): \(error)")
     }
@@ -128,7 +127,7 @@ public struct ClusterLoader: Sendable {
     let session: any NodeSession
     let replies: [RESPValue]
     do {
-      (session, replies) = try await connector.connect(to: dial, sending: probe)
+      (session, replies) = try await connector.connect(to: dial, sending: commands(withShards: false))
     } catch {
       return .failed(dial, String(describing: error))
     }
@@ -158,9 +157,14 @@ public struct ClusterLoader: Sendable {
     }
   }
 
-  /// Reads the probe's replies (and CLUSTER SHARDS' when `withShards`).
+  /// The probe, and CLUSTER SHARDS after it for the seed.
+  func commands(withShards: Bool) -> [[String]] {
+    withShards ? probe + [["CLUSTER", "SHARDS"]] : probe
+  }
+
+  /// Reads the replies to `commands(withShards:)`.
   func decode(_ replies: [RESPValue], from node: NodeAddress, withShards: Bool) throws -> NodeRead {
-    let commands = withShards ? probe + [["CLUSTER", "SHARDS"]] : probe
+    let commands = commands(withShards: withShards)
     for (reply, command) in zip(replies.prefix(4), commands) {
       if let message = reply.errorMessage {
         throw ServerError(message, node: node, command: command)
