@@ -39,40 +39,53 @@ public struct KeyMigrator: Sendable {
     self.options = options
   }
 
+  /// Keys of one slot that one MIGRATE moves.
+  public typealias KeyBatch = (slot: Int, keys: [[UInt8]])
+
   /// Drains `slots` on `source` into `target` (the slots must be open on the source). Returns the
   /// number of keys moved. GETKEYSINSLOT for all slots goes in one pipeline, then one MIGRATE per
-  /// slot with keys in the next (each with its own reply bound), until every slot is empty.
+  /// slot with keys in the next (each with its own reply bound) followed by those slots' listing
+  /// again, until every slot is empty: the usual last listing, empty, costs no round trip of its own.
+  /// `prepared` holds `batches(slots, …)` when the caller already listed the slots.
   /// A target that answers CLUSTERDOWN/TRYAGAIN/LOADING is retried with backoff for at most
   /// `options.transientBound`; a slot whose keys stop moving is an error, never an endless loop.
   public func drain(
-    _ slots: [Int], from source: any NodeSession, to target: NodeAddress, targetSession: any NodeSession
+    _ slots: [Int], from source: any NodeSession, to target: NodeAddress, targetSession: any NodeSession,
+    prepared: [KeyBatch]? = nil
   ) async throws -> Int {
     var pending = slots
+    var prepared = prepared
+    var listed: [RESPValue]?
     var moved = 0
     var lastListing: [Int: [[UInt8]]] = [:]
     var stalled: [Int: Int] = [:]
     var transientSince: ContinuousClock.Instant?
     var backoff = Duration.milliseconds(50)
     while !pending.isEmpty {
-      let listing = try await source.pipeline(
-        pending.map { ["CLUSTER", "GETKEYSINSLOT", String($0), String(options.keysPerBatch)] })
-      var batches: [(slot: Int, keys: [[UInt8]])] = []
-      for (slot, reply) in zip(pending, listing) {
-        if let m = reply.errorMessage {
-          throw OperationError("GETKEYSINSLOT \(slot) on \(source.address) failed: \(m)")
+      var batches: [KeyBatch]
+      if let prepared {
+        batches = prepared
+      } else {
+        let listing: [RESPValue]
+        if let listed {
+          listing = listed
+        } else {
+          listing = try await source.pipeline(self.listing(pending))
         }
-        guard let elements = reply.elements else {
-          throw OperationError("GETKEYSINSLOT \(slot) on \(source.address) returned no key list")
-        }
-        let keys = elements.compactMap(\.bytes)
-        if !keys.isEmpty { batches.append((slot, keys)) }
+        batches = try await self.batches(pending, listing: listing, on: source)
       }
+      prepared = nil
+      listed = nil
       if batches.isEmpty { break }
-      batches = try await splitByBytes(batches, on: source)
-      let replies = try await source.send(
-        batches.map { migrateCommand(to: target, keys: $0.keys, replace: options.replace) },
+      var seen = Set<Int>()
+      let listedSlots = batches.map(\.slot).filter { seen.insert($0).inserted }
+      let sent = try await source.send(
+        batches.map { migrateCommand(to: target, keys: $0.keys, replace: options.replace) }
+          + self.listing(listedSlots).map { $0.map { Array($0.utf8) } },
         timeout: options.timeout + .seconds(5))
+      let replies = sent.prefix(batches.count)
       var transient: String?
+      var resolvedBusyKeys = false
       for (batch, reply) in zip(batches, replies) {
         guard let message = reply.errorMessage else {
           // NOKEY: the listed keys expired before MIGRATE reached them; nothing moved.
@@ -80,6 +93,7 @@ public struct KeyMigrator: Sendable {
           continue
         }
         if message.contains("BUSYKEY") {
+          resolvedBusyKeys = true
           moved += try await resolveBusyKeys(
             batch.slot, batch.keys, source: source, target: target, targetSession: targetSession)
         } else if Self.isTransient(message) {
@@ -93,8 +107,7 @@ public struct KeyMigrator: Sendable {
             "MIGRATE in slot \(batch.slot) from \(source.address) to \(target) failed: \(message)")
         }
       }
-      var seen = Set<Int>()
-      pending = batches.map(\.slot).filter { seen.insert($0).inserted }
+      pending = listedSlots
       if let transient {
         let now = ContinuousClock.now
         let since = transientSince ?? now
@@ -110,6 +123,8 @@ public struct KeyMigrator: Sendable {
       }
       transientSince = nil
       backoff = .milliseconds(50)
+      // Keys moved with REPLACE after the listing was taken: list again.
+      if !resolvedBusyKeys { listed = Array(sent.dropFirst(batches.count)) }
       // The same keys listed again after MIGRATE said they moved: something keeps them on the source.
       for batch in batches {
         if lastListing[batch.slot] == batch.keys {
@@ -128,6 +143,30 @@ public struct KeyMigrator: Sendable {
     return moved
   }
 
+  /// The keys each slot's listing (replies to `listing(slots)`) named, in MIGRATE-sized batches
+  /// (`splitByBytes`); slots without keys are left out.
+  public func batches(_ slots: [Int], listing: [RESPValue], on source: any NodeSession) async throws
+    -> [KeyBatch]
+  {
+    var batches: [KeyBatch] = []
+    for (slot, reply) in zip(slots, listing) {
+      if let m = reply.errorMessage {
+        throw OperationError("GETKEYSINSLOT \(slot) on \(source.address) failed: \(m)")
+      }
+      guard let elements = reply.elements else {
+        throw OperationError("GETKEYSINSLOT \(slot) on \(source.address) returned no key list")
+      }
+      let keys = elements.compactMap(\.bytes)
+      if !keys.isEmpty { batches.append((slot, keys)) }
+    }
+    return batches.isEmpty ? [] : try await splitByBytes(batches, on: source)
+  }
+
+  /// GETKEYSINSLOT for each slot, up to one batch of keys.
+  public func listing(_ slots: [Int]) -> [[String]] {
+    slots.map { ["CLUSTER", "GETKEYSINSLOT", String($0), String(options.keysPerBatch)] }
+  }
+
   /// Errors from a target that is briefly unable to take keys (cluster down while it settles).
   static func isTransient(_ message: String) -> Bool {
     ["CLUSTERDOWN", "TRYAGAIN", "LOADING", "MASTERDOWN"].contains { message.contains($0) }
@@ -135,13 +174,11 @@ public struct KeyMigrator: Sendable {
 
   /// Estimates each batch's size from MEMORY USAGE of up to 8 of its keys (one pipeline for all
   /// batches) and splits batches whose estimate exceeds `bytesPerBatch`.
-  func splitByBytes(_ batches: [(slot: Int, keys: [[UInt8]])], on source: any NodeSession) async throws
-    -> [(slot: Int, keys: [[UInt8]])]
-  {
+  func splitByBytes(_ batches: [KeyBatch], on source: any NodeSession) async throws -> [KeyBatch] {
     let samples = batches.map { Array($0.keys.prefix(8)) }
     let commands = samples.flatMap { keys in keys.map { [Array("MEMORY".utf8), Array("USAGE".utf8), $0] } }
     let sizes = try await source.send(commands, timeout: nil).map { $0.int ?? 0 }
-    var out: [(slot: Int, keys: [[UInt8]])] = []
+    var out: [KeyBatch] = []
     var offset = 0
     // A rough floor for MIGRATE throughput on a LAN; it only decides when to warn.
     let bytesPerSecond = 50.0 * 1_000_000

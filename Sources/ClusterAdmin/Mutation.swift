@@ -172,12 +172,20 @@ extension ChangeLedger {
   public func send(_ commands: [[String]], to session: any NodeSession, changing change: Change)
     async throws -> [RESPValue]
   {
+    try await send(commands, to: session, changing: [change])
+  }
+
+  /// `send` for one write that makes several changes (each recorded as of unknown outcome).
+  public func send(_ commands: [[String]], to session: any NodeSession, changing changes: [Change])
+    async throws -> [RESPValue]
+  {
     do {
       return try await session.pipeline(commands)
     } catch {
-      var c = change
-      c.certain = false
-      record(c)
+      for var c in changes {
+        c.certain = false
+        record(c)
+      }
       throw error
     }
   }

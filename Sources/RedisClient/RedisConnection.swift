@@ -38,10 +38,11 @@ public final class RedisConnection: NodeSession {
     var payload: [UInt8] = []
     payload.reserveCapacity(commands.count * 32)
     for command in commands { RESPEncoder.encodeCommand(command, into: &payload) }
+    let within = " within \(wait.shortText)"
     let replies = commands.map { command in
       PendingReply(
-        promise: channel.eventLoop.makePromise(of: RESPValue.self),
-        label: "\(Self.label(command)) within \(wait.shortText)", timeout: bound)
+        promise: channel.eventLoop.makePromise(of: RESPValue.self), label: Self.label(command) + within,
+        timeout: bound)
     }
     let node = address
     let failure = self.failure
@@ -61,10 +62,14 @@ public final class RedisConnection: NodeSession {
     // Cancelling the task (Ctrl-C in the shell) closes the connection, which fails the replies.
     let open = self.channel
     return try await withTaskCancellationHandler {
-      var out: [RESPValue] = []
-      out.reserveCapacity(pending.count)
-      for r in pending { out.append(try await r.promise.futureResult.get()) }
-      return out
+      // One await for the whole batch: awaiting each reply would hop between the event loop and
+      // the task's executor once per command (~15 us each, most of a 512-command pipeline's time).
+      // Every reply completes (a failure fails the rest of the connection's replies too), and the
+      // first failure in command order is the one thrown.
+      let results = try await EventLoopFuture.whenAllComplete(
+        pending.map(\.promise.futureResult), on: open.eventLoop
+      ).get()
+      return try results.map { try $0.get() }
     } onCancel: {
       open.close(promise: nil)
     }
@@ -77,14 +82,16 @@ public final class RedisConnection: NodeSession {
   /// The loop this connection's I/O and timers run on.
   var eventLoop: any EventLoop { channel.eventLoop }
 
+  /// Commands whose second word is part of the name in messages.
+  static let labelContainers: Set<String> = [
+    "CLUSTER", "CONFIG", "CLIENT", "FUNCTION", "MEMORY", "OBJECT", "ACL", "DEBUG",
+  ]
+
   /// "CLUSTER NODES", "GET": the command name for messages, never its arguments (they may be secrets).
   static func label(_ command: [[UInt8]]) -> String {
     guard let first = command.first else { return "an empty command" }
     let name = String(decoding: first, as: UTF8.self).uppercased()
-    let containers: Set<String> = [
-      "CLUSTER", "CONFIG", "CLIENT", "FUNCTION", "MEMORY", "OBJECT", "ACL", "DEBUG",
-    ]
-    if containers.contains(name), command.count > 1 {
+    if labelContainers.contains(name), command.count > 1 {
       return name + " " + String(decoding: command[1], as: UTF8.self).uppercased()
     }
     return name
