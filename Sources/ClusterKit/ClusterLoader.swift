@@ -74,7 +74,7 @@ public struct ClusterLoader: Sendable {
 
     var reports: [String: NodeReport] = [:]
     var sessions: [String: any NodeSession] = [seedSelf.id: seedSession]
-    reports[seedSelf.id] = seedRead.report(entry: seedSelf, dial: seed)
+    reports[seedSelf.id] = seedRead.report(entry: seedSelf, dial: seed, server: seedSession.server)
     // Gossip knowledge: the freshest entry any node holds for each id.
     var known: [String: ClusterNodeEntry] = [:]
     func learn(_ table: [ClusterNodeEntry]) {
@@ -105,7 +105,7 @@ public struct ClusterLoader: Sendable {
             continue
           }
           sessions[entry.id] = session
-          reports[entry.id] = read.report(entry: mine, dial: dial)
+          reports[entry.id] = read.report(entry: mine, dial: dial, server: session.server)
           learn(read.table)
         case .failed(let dial, let reason):
           reports[entry.id] = .unreachable(entry, dial: dial, reason: reason)
@@ -147,12 +147,13 @@ public struct ClusterLoader: Sendable {
     var keys: Int?
     var shards: [ShardInfo]?
 
-    func report(entry: ClusterNodeEntry, dial: NodeAddress) -> NodeReport {
+    func report(entry: ClusterNodeEntry, dial: NodeAddress, server: ServerIdentity?) -> NodeReport {
       var r = NodeReport(id: entry.id, entry: entry, dialAddress: dial)
       r.table = table
       r.clusterInfo = clusterInfo
       r.info = info
       r.keys = keys
+      r.server = server ?? ServerIdentity(info: info)
       return r
     }
   }

@@ -12,6 +12,8 @@ public struct NodeReport: Sendable {
   public var clusterInfo: [String: String] = [:]
   public var info: [String: String] = [:]
   public var keys: Int?
+  /// The software the node runs (HELLO, or INFO server); nil when unknown.
+  public var server: ServerIdentity?
 
   public var isReachable: Bool { unreachableReason == nil }
   public var isMaster: Bool { entry.isMaster }

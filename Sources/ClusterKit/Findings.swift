@@ -70,6 +70,7 @@ public enum HealthCheck {
     out += replication(view, options)
     out += placement(view, options)
     out += epochs(view)
+    out += servers(view)
     if let scan = options.keysInUnownedSlots { out += unownedKeys(view, scan) }
     return out.sorted { ($0.severity, $0.code) < ($1.severity, $1.code) }
   }
@@ -87,6 +88,27 @@ public enum HealthCheck {
       ? (n.entry.slots.isEmpty ? "master without slots" : "master of \(n.entry.slots.count) slots")
       : "replica"
     return "\(n.label) (\(n.shortId), \(role))"
+  }
+
+  /// Nodes running different software (Redis beside Valkey, or two versions): normal during a
+  /// rolling upgrade, worth knowing before a move, since servers differ in what they support.
+  static func servers(_ view: ClusterView) -> [Finding] {
+    let known = view.nodes.filter(\.isReachable).compactMap { n in n.server.map { (n, $0) } }
+    let groups = Dictionary(grouping: known, by: \.1)
+    guard groups.count > 1 else { return [] }
+    let parts = groups.sorted {
+      $0.value.count > $1.value.count
+        || ($0.value.count == $1.value.count && $0.key.description < $1.key.description)
+    }
+    .map { "\($0.key) on \($0.value.count) node(s)" }
+    let minority = groups.sorted { $0.value.count > $1.value.count }.dropFirst().flatMap {
+      $0.value.map(\.0.id)
+    }
+    return [
+      Finding(
+        .warning, "mixed_servers", "nodes run different servers: \(parts.joined(separator: ", "))",
+        nodes: minority.sorted())
+    ]
   }
 
   static func nodeStates(_ view: ClusterView) -> [Finding] {

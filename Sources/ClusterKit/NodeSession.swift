@@ -12,6 +12,57 @@ public protocol NodeSession: Sendable {
   func send(_ commands: [[[UInt8]]], timeout: Duration?) async throws -> [RESPValue]
   /// Closes the connection; further sends fail.
   func close() async
+  /// What the node runs, as its handshake said; nil when it did not say (RESP2, fakes).
+  var server: ServerIdentity? { get }
+}
+
+extension NodeSession {
+  public var server: ServerIdentity? { nil }
+}
+
+/// The server software of a node: "redis" 7.0.15, "valkey" 8.1.8. Movers may pick a strategy by it.
+public struct ServerIdentity: Sendable, Hashable, Codable, CustomStringConvertible {
+  /// "redis" or "valkey" (lowercase, as HELLO and INFO's server_name give it).
+  public var name: String
+  public var version: String
+
+  public init(name: String, version: String) {
+    self.name = name.lowercased()
+    self.version = version
+  }
+
+  /// From INFO's server section: Valkey reports `server_name:valkey` and `valkey_version` (its
+  /// `redis_version` is a compatibility number); Redis only `redis_version`.
+  public init?(info: [String: String]) {
+    if let v = info["valkey_version"] {
+      self.init(name: info["server_name"] ?? "valkey", version: v)
+    } else if let v = info["redis_version"] {
+      self.init(name: info["server_name"] ?? "redis", version: v)
+    } else {
+      return nil
+    }
+  }
+
+  /// From HELLO's reply (a map with `server` and `version`).
+  public init?(hello: RESPValue) {
+    var fields: [String: String] = [:]
+    switch hello.unwrapped {
+    case .map(let entries):
+      for e in entries { if let k = e.key.string, let v = e.value.string { fields[k] = v } }
+    case .array(let items):
+      for i in stride(from: 0, to: items.count - 1, by: 2) {
+        if let k = items[i].string, let v = items[i + 1].string { fields[k] = v }
+      }
+    default: return nil
+    }
+    guard let name = fields["server"], let version = fields["version"] else { return nil }
+    self.init(name: name, version: version)
+  }
+
+  /// Major version number, 0 when unreadable.
+  public var major: Int { Int(version.prefix { $0 != "." }) ?? 0 }
+
+  public var description: String { "\(name) \(version)" }
 }
 
 /// Opens sessions to nodes.

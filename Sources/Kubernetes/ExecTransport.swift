@@ -281,6 +281,8 @@ final class ExecSession: NodeSession {
     self.pod = pod
   }
 
+  var server: ServerIdentity? { connection.server }
+
   func send(_ commands: [[[UInt8]]], timeout: Duration?) async throws -> [RESPValue] {
     do {
       return try await connection.send(commands, timeout: timeout)

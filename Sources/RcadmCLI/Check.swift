@@ -131,6 +131,7 @@ enum CheckReport {
       parts.append("replicates \(m.prefix(8))")
     }
     if let k = n.keys, n.isMaster { parts.append("\(k) keys") }
+    if let server = n.server { parts.append(server.description) }
     let problems = n.entry.flags.intersection([.fail, .pfail, .handshake, .noaddr]).names
     if !problems.isEmpty { parts.append(Terminal.err("[" + problems.joined(separator: ",") + "]")) }
     if !n.isReachable { parts.append(Terminal.err("[unreachable]")) }

@@ -84,7 +84,7 @@ struct MasterInfo {
 
   var text: String {
     var s =
-      "\(master.label) (\(master.shortId)) -> \(master.keys.map(String.init) ?? "?") keys | \(master.entry.slots.count) slots | \(replicas.count) replicas | \(master.info["used_memory_human"] ?? "?") used"
+      "\(master.label) (\(master.shortId)) -> \(master.keys.map(String.init) ?? "?") keys | \(master.entry.slots.count) slots | \(replicas.count) replicas | \(master.info["used_memory_human"] ?? "?") used | \(master.server?.description ?? "server ?")"
     if !master.isReachable { s += "  " + Terminal.err("[unreachable]") }
     if let h = health[master.id] ?? nil, h != "online" { s += "  " + Terminal.warn("[\(h)]") }
     s += "\n   slots: \(master.entry.slots.rangesDescription)"
@@ -92,7 +92,8 @@ struct MasterInfo {
       let lag = r.lagSeconds.map { "lag \($0)s" } ?? "lag ?"
       let behind = r.bytesBehind.map { "\($0) bytes behind" } ?? "offset ?"
       let link = r.linkUp == false ? "  " + Terminal.err("[link down]") : ""
-      s += "\n   replica \(r.node.label) (\(r.node.shortId)): \(lag), \(behind)\(link)"
+      let server = r.node.server.map { ", \($0)" } ?? ""
+      s += "\n   replica \(r.node.label) (\(r.node.shortId)): \(lag), \(behind)\(server)\(link)"
     }
     return s
   }
@@ -107,6 +108,8 @@ struct MasterInfo {
       ("used_memory", .optional(usedMemory)),
       ("reachable", .bool(master.isReachable)),
       ("health", .optional(health[master.id] ?? nil)),
+      ("server", .optional(master.server?.name)),
+      ("server_version", .optional(master.server?.version)),
       (
         "replicas",
         .array(
@@ -119,6 +122,8 @@ struct MasterInfo {
               ("bytes_behind", .optional(r.bytesBehind)),
               ("link_up", r.linkUp.map(JSON.bool) ?? .null),
               ("health", .optional(health[r.node.id] ?? nil)),
+              ("server", .optional(r.node.server?.name)),
+              ("server_version", .optional(r.node.server?.version)),
             ])
           })
       ),

@@ -41,6 +41,8 @@ extension NodeReport {
       ("config_epoch", .int(entry.configEpoch)),
       ("reachable", .bool(isReachable)),
       ("error", .optional(unreachableReason)),
+      ("server", .optional(server?.name)),
+      ("server_version", .optional(server?.version)),
     ])
   }
 }

@@ -10,18 +10,21 @@ public final class RedisConnection: NodeSession {
   public let address: NodeAddress
   /// 2 or 3, as agreed with HELLO.
   public let protocolVersion: Int
+  /// What HELLO said the node runs; nil after a RESP2 handshake.
+  public let server: ServerIdentity?
   private let channel: any Channel
   private let commandTimeout: Duration
   private let failure: FailureRecord
 
   init(
     channel: any Channel, address: NodeAddress, commandTimeout: Duration, protocolVersion: Int,
-    failure: FailureRecord
+    failure: FailureRecord, server: ServerIdentity? = nil
   ) {
     self.channel = channel
     self.address = address
     self.commandTimeout = commandTimeout
     self.protocolVersion = protocolVersion
+    self.server = server
     self.failure = failure
   }
 
@@ -163,10 +166,10 @@ public final class RedisConnection: NodeSession {
       channel: channel, address: address, commandTimeout: options.connectTimeout, protocolVersion: 2,
       failure: failure)
     do {
-      let (version, replies) = try await provisional.handshake(options, first: first)
+      let (version, replies, server) = try await provisional.handshake(options, first: first)
       let connection = RedisConnection(
         channel: channel, address: address, commandTimeout: options.commandTimeout, protocolVersion: version,
-        failure: failure)
+        failure: failure, server: server)
       return (connection, replies)
     } catch {
       await provisional.close()
@@ -178,15 +181,16 @@ public final class RedisConnection: NodeSession {
   /// goes out behind HELLO without waiting for its reply; when HELLO fails and the fallback is
   /// needed, it is sent again after it (callers pass reads only: a server that refused HELLO's AUTH
   /// or answered NOAUTH ran none of them, and one without a password reads them twice at most).
-  private func handshake(_ options: ConnectionOptions, first: [[[UInt8]]]) async throws -> (Int, [RESPValue])
-  {
+  private func handshake(_ options: ConnectionOptions, first: [[[UInt8]]]) async throws -> (
+    Int, [RESPValue], ServerIdentity?
+  ) {
     let auth: [String] = options.password.map { ["AUTH", options.user ?? "default", $0] } ?? []
     if options.preferRESP3 {
       let hello = enqueue([(["HELLO", "3"] + auth).map { Array($0.utf8) }], timeout: nil)
       let pending = enqueue(first, timeout: options.commandTimeout)
       let reply = try await replies(to: hello)[0]
       let firstReplies = try await replies(to: pending)
-      guard let message = reply.errorMessage else { return (3, firstReplies) }
+      guard let message = reply.errorMessage else { return (3, firstReplies, ServerIdentity(hello: reply)) }
       let error = ServerError(message, node: address, command: ["HELLO"])
       if error.isAuthError { throw authFailure(error, options) }
       guard message.hasPrefix("NOPROTO") || message.lowercased().contains("unknown command") else {
@@ -200,7 +204,7 @@ public final class RedisConnection: NodeSession {
         throw authFailure(ServerError(message, node: address, command: ["AUTH"]), options)
       }
     }
-    return (2, try await send(first, timeout: options.commandTimeout))
+    return (2, try await send(first, timeout: options.commandTimeout), nil)
   }
 
   private func authFailure(_ error: ServerError, _ options: ConnectionOptions) -> ConnectionError {

