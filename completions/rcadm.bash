@@ -173,13 +173,13 @@ _rcadm() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    check|info|call|create|add-node|del-node|failover|set-timeout|reshard|rebalance|fix|repl|exec|sandbox|help)
+    check|info|call|create|add-node|del-node|failover|set-timeout|reshard|rebalance|fix|import|repl|exec|sandbox|help)
         # Offer subcommand argument completions
         "_rcadm_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'check info call create add-node del-node failover set-timeout reshard rebalance fix repl exec sandbox help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'check info call create add-node del-node failover set-timeout reshard rebalance fix import repl exec sandbox help' -- "${cur}"))
         ;;
     esac
 }
@@ -1001,6 +1001,97 @@ _rcadm_fix() {
     case "${positional_number}" in
     1)
         __rcadm_add_completions -W "$(__rcadm_custom_complete ---completion fix -- positional@0 "${COMP_CWORD}" "$(__rcadm_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
+}
+
+_rcadm_import() {
+    repeating_flags=()
+    non_repeating_flags=(--copy --replace -y --yes --dry-run --json --askpass --no-auth-warning --tls --tls-verify-hostname --insecure --kube-allow-unready --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--from --from-db --from-user --from-pass --from-cursor --pipeline --migrate-timeout -a --pass --user --cacert --cacertdir --cert --key --sni --timeout --kube-selector --kube-namespace --kube-context --kube-container --kubectl --kube-transport --kube-secret)
+    __rcadm_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--from')
+        return
+        ;;
+    '--from-db')
+        return
+        ;;
+    '--from-user')
+        return
+        ;;
+    '--from-pass')
+        return
+        ;;
+    '--from-cursor')
+        return
+        ;;
+    '--pipeline')
+        return
+        ;;
+    '--migrate-timeout')
+        return
+        ;;
+    '-a'|'--pass')
+        return
+        ;;
+    '--user')
+        return
+        ;;
+    '--cacert')
+        __rcadm_add_completions -f
+        return
+        ;;
+    '--cacertdir')
+        __rcadm_add_completions -d
+        return
+        ;;
+    '--cert')
+        __rcadm_add_completions -f
+        return
+        ;;
+    '--key')
+        __rcadm_add_completions -f
+        return
+        ;;
+    '--sni')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--kube-selector')
+        return
+        ;;
+    '--kube-namespace')
+        return
+        ;;
+    '--kube-context')
+        return
+        ;;
+    '--kube-container')
+        return
+        ;;
+    '--kubectl')
+        return
+        ;;
+    '--kube-transport')
+        __rcadm_add_completions -W 'auto'$'\n''direct'$'\n''exec'$'\n''port-forward'
+        return
+        ;;
+    '--kube-secret')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __rcadm_add_completions -W "$(__rcadm_custom_complete ---completion import -- positional@0 "${COMP_CWORD}" "$(__rcadm_cursor_index_in_current_word)")"
         return
         ;;
     esac

@@ -9,6 +9,8 @@ public struct MigrateOptions: Sendable {
   public var timeout: Duration
   /// Overwrite keys that already exist on the target with a different value.
   public var replace: Bool
+  /// Leave the keys on the source too (MIGRATE COPY): an import that keeps its source.
+  public var copy = false
   /// Credentials MIGRATE passes to the target (AUTH / AUTH2).
   public var user: String?
   public var password: String?
@@ -277,6 +279,7 @@ public struct KeyMigrator: Sendable {
     var args = [
       "MIGRATE", target.host, String(target.port), "", "0", String(Int(options.timeout.seconds * 1000)),
     ]
+    if options.copy { args.append("COPY") }
     if replace { args.append("REPLACE") }
     if let password = options.password {
       args += options.user.map { ["AUTH2", $0, password] } ?? ["AUTH", password]

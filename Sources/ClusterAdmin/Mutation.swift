@@ -42,6 +42,8 @@ public enum NextStep: Sendable, Hashable {
   case check
   /// Remove a node that joined part way (its id).
   case removeNode(String)
+  /// Go on with an import from this SCAN cursor of its source.
+  case resumeImport(cursor: UInt64)
 }
 
 /// One step that took effect on the cluster (or may have: `certain == false` when the command
@@ -61,6 +63,7 @@ public struct Change: Sendable, Hashable {
     case failoverStarted = "failover_started"
     case configSet = "config_set"
     case functionsCopied = "functions_copied"
+    case keysImported = "keys_imported"
   }
 
   public var kind: Kind
@@ -109,6 +112,7 @@ public struct Change: Sendable, Hashable {
     case .failoverStarted: text = "asked \(node) to take over from \(peer ?? "its master")"
     case .configSet: text = "set \(detail ?? "a setting") on \(node)"
     case .functionsCopied: text = "copied functions to \(node)"
+    case .keysImported: text = "imported \(keys) keys into \(node)\(peer.map { " from \($0)" } ?? "")"
     }
     return text + maybe
   }

@@ -122,7 +122,7 @@ func warnAboutPasswordOnCommandLine() {
 }
 
 /// Overwrites the passwords in rcadm's own argv (after Swift copied the arguments) with `*`, so
-/// `ps` and /proc/PID/cmdline no longer show one given with -a/--pass or inside a URL. Words
+/// `ps` and /proc/PID/cmdline no longer show one given with -a/--pass/--from-pass or inside a URL. Words
 /// after `--` (a Redis command for exec) are left alone.
 func hidePasswordsFromProcessList() {
   let argv = CommandLine.unsafeArgv
@@ -138,10 +138,12 @@ func hidePasswordsFromProcessList() {
     }
     let text = Array(bytes)
     if text == Array("--".utf8) { return }
-    if text == Array("-a".utf8) || text == Array("--pass".utf8) {
+    if text == Array("-a".utf8) || text == Array("--pass".utf8) || text == Array("--from-pass".utf8) {
       hideNext = true
     } else if text.starts(with: Array("--pass=".utf8)) {
       for j in 7..<bytes.count { bytes[j] = star }
+    } else if text.starts(with: Array("--from-pass=".utf8)) {
+      for j in 12..<bytes.count { bytes[j] = star }
     } else if let range = urlPasswordRange(text) {
       for j in range { bytes[j] = star }
     }

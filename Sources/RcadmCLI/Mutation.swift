@@ -32,11 +32,16 @@ struct NextStepTexts {
   var seed: String
   var rerun: String
   var resume: (Int) -> String = { _ in "" }
+  var resumeImport: (UInt64) -> String = { _ in "" }
 
-  init(seed: String, rerun: String, resume: @escaping (Int) -> String = { _ in "" }) {
+  init(
+    seed: String, rerun: String, resume: @escaping (Int) -> String = { _ in "" },
+    resumeImport: @escaping (UInt64) -> String = { _ in "" }
+  ) {
     self.seed = redactedSeed(seed)
     self.rerun = rerun
     self.resume = resume
+    self.resumeImport = resumeImport
   }
 
   func text(_ step: NextStep) -> String {
@@ -47,6 +52,7 @@ struct NextStepTexts {
     case .resume(let left): return resume(left)
     case .check: return "rcadm check \(seed)"
     case .removeNode(let id): return "rcadm del-node \(seed) \(id)"
+    case .resumeImport(let cursor): return resumeImport(cursor)
     }
   }
 }
@@ -123,6 +129,8 @@ struct ChangeReport {
     }
     for (i, n) in next.enumerated() {
       if case .resume = n.step {
+        lines.append("Resume with: \(n.text)")
+      } else if case .resumeImport = n.step {
         lines.append("Resume with: \(n.text)")
       } else {
         lines.append((i == 0 ? "Next: " : "Then: ") + n.text)

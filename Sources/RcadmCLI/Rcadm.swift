@@ -26,7 +26,8 @@ public struct Rcadm: AsyncParsableCommand {
     subcommands: [
       Check.self, Info.self, Call.self, Create.self, AddNodeCommand.self, DelNodeCommand.self,
       FailoverCommand.self,
-      SetTimeoutCommand.self, ReshardCommand.self, RebalanceCommand.self, FixCommand.self, ReplCommand.self,
+      SetTimeoutCommand.self, ReshardCommand.self, RebalanceCommand.self, FixCommand.self, ImportCommand.self,
+      ReplCommand.self,
       ExecCommand.self, Sandbox.self,
     ]
   )
