@@ -165,4 +165,23 @@ import Testing
       }
     }
   }
+
+  /// Another cluster as the source: every master is scanned, keys of every type arrive.
+  @Test func fromAnotherCluster() async throws {
+    try await withTestCluster(6) { both in
+      let target = Array(both.addressStrings.prefix(3))
+      let source = Array(both.addressStrings.suffix(3))
+      #expect(try Run.rcadm(["create"] + target + ["--yes"]).status == 0)
+      #expect(try Run.rcadm(["create"] + source + ["--yes"]).status == 0)
+      let digest = try fillDataset(source[0], keys: 3000)
+      let copied = try Run.rcadm(["import", target[0], "--from", source[1], "--copy", "--yes", "--json"])
+      #expect(copied.status == 0, "\(copied)")
+      #expect(try datasetDigest(target[0]) == digest)
+      #expect(try datasetDigest(source[0]) == digest)
+      // A cursor belongs to one node's SCAN: refused for a cluster source, nothing changed.
+      let cursor = try Run.rcadm(["import", target[0], "--from", source[0], "--from-cursor", "5", "--yes"])
+      #expect(cursor.status == 2, "\(cursor)")
+      try expectBothChecksPass(target[0])
+    }
+  }
 }
