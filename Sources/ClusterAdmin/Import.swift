@@ -177,33 +177,46 @@ public struct KeyImport: ClusterMutation {
     let total = plan.totalKeys
     for node in plan.sources {
       var cursor = plan.sourceIsCluster ? 0 : startCursor
-      repeat {
+      let scan = { (cursor: UInt64) -> [[UInt8]] in
+        ["SCAN", String(cursor), "COUNT", String(migrate.keysPerBatch)].map { Array($0.utf8) }
+      }
+      var listed = try Self.scanned(try await node.session.send([scan(cursor)], timeout: nil)[0], node)
+      while true {
         if context.stop.isRequested { throw Interrupted() }
-        let reply = try await node.session.pipeline([
-          ["SCAN", String(cursor), "COUNT", String(migrate.keysPerBatch)]
-        ])[0]
-        guard let parts = reply.elements, parts.count == 2, let next = parts[0].string.flatMap(UInt64.init),
-          let keys = parts[1].elements?.compactMap(\.bytes)
-        else {
-          throw OperationError(
-            "SCAN on the source \(node.label) failed: \(reply.errorMessage ?? "unexpected reply")")
-        }
-        imported += try await send(keys, from: node, plan, migrator, context.ledger)
-        cursor = next
-        if !plan.sourceIsCluster { position.cursor.withLock { $0 = next } }
+        // The next SCAN rides behind this batch's MIGRATEs: the source never waits for us in between.
+        let (moved, following) = try await send(
+          listed.keys, from: node, plan, migrator, context.ledger,
+          then: listed.next == 0 ? nil : scan(listed.next))
+        imported += moved
+        cursor = listed.next
+        if !plan.sourceIsCluster { position.cursor.withLock { $0 = cursor } }
         progress(ImportProgress(keysDone: min(total, imported), keysTotal: total))
-      } while cursor != 0
+        guard cursor != 0, let following else { break }
+        listed = try Self.scanned(following, node)
+      }
     }
     return ImportReport(keysImported: imported, duration: clock.now - start)
   }
 
+  /// A SCAN reply's keys and next cursor.
+  static func scanned(_ reply: RESPValue, _ node: ImportSourceNode) throws -> (keys: [[UInt8]], next: UInt64)
+  {
+    guard let parts = reply.elements, parts.count == 2, let next = parts[0].string.flatMap(UInt64.init),
+      let keys = parts[1].elements?.compactMap(\.bytes)
+    else {
+      throw OperationError(
+        "SCAN on the source \(node.label) failed: \(reply.errorMessage ?? "unexpected reply")")
+    }
+    return (keys, next)
+  }
+
   /// MIGRATEs one SCAN batch to the masters owning its keys: one MIGRATE per owner (per slot
-  /// for a cluster source), all in one pipeline. Returns the keys moved.
+  /// for a cluster source), all in one pipeline, with `then` (the next SCAN) behind them.
+  /// Returns the keys moved and the reply to `then`.
   func send(
     _ keys: [[UInt8]], from node: ImportSourceNode, _ plan: ImportPlan, _ migrator: KeyMigrator,
-    _ ledger: ChangeLedger
-  ) async throws -> Int {
-    guard !keys.isEmpty else { return 0 }
+    _ ledger: ChangeLedger, then: [[UInt8]]?
+  ) async throws -> (Int, RESPValue?) {
     let view = plan.cluster.view
     var owners: [Int: String] = [:]
     for m in view.masters { for slot in m.entry.slots { owners[slot] = m.id } }
@@ -220,15 +233,22 @@ public struct KeyImport: ClusterMutation {
       if groups[group] == nil { order.append(group) }
       groups[group, default: []].append(key)
     }
-    let batches: [(owner: NodeReport, keys: [[UInt8]])] = order.compactMap { g in
-      view.node(id: String(g.prefix { $0 != " " })).map { ($0, groups[g]!) }
+    var batches: [(owner: NodeReport, address: NodeAddress, keys: [[UInt8]])] = []
+    for g in order {
+      let id = String(g.prefix { $0 != " " })
+      guard let owner = view.node(id: id), let address = owner.address else {
+        throw OperationError(
+          "the target master \(id.prefix(8)) has no address; nothing of this batch was sent")
+      }
+      batches.append((owner, address, groups[g]!))
     }
-    let commands = batches.compactMap { b in
-      b.owner.address.map { migrator.migrateCommand(to: $0, keys: b.keys, replace: migrate.replace) }
+    let commands = batches.map {
+      migrator.migrateCommand(to: $0.address, keys: $0.keys, replace: migrate.replace)
     }
     let replies: [RESPValue]
     do {
-      replies = try await node.session.send(commands, timeout: migrate.timeout + .seconds(5))
+      replies = try await node.session.send(
+        commands + (then.map { [$0] } ?? []), timeout: migrate.timeout + .seconds(5))
     } catch {
       for b in batches {
         ledger.record(
@@ -238,7 +258,7 @@ public struct KeyImport: ClusterMutation {
     }
     var moved = 0
     for (batch, reply) in zip(batches, replies) {
-      guard let address = batch.owner.address else { continue }
+      let address = batch.address
       var count = 0
       if let message = reply.errorMessage {
         if message.contains("BUSYKEY"), let target = plan.cluster.session(batch.owner.id) {
@@ -261,7 +281,7 @@ public struct KeyImport: ClusterMutation {
         moved += count
       }
     }
-    return moved
+    return (moved, then == nil ? nil : replies.last)
   }
 
   public func nextSteps(_ plan: ImportPlan, _ ledger: ChangeLedger, interrupted: Bool) -> [NextStep] {
