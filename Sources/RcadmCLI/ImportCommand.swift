@@ -59,7 +59,9 @@ struct ImportCommand: AsyncParsableCommand {
     var sourceOptions = reach.options
     sourceOptions.user = fromUser ?? sourceSpec.user
     sourceOptions.password = fromPass ?? sourceSpec.password ?? Terminal.env("RCADM_FROM_AUTH")
-    if fromPass != nil && !connection.noAuthWarning { warnAboutPasswordOnCommandLine() }
+    if (fromPass != nil || sourceSpec.password != nil) && !connection.noAuthWarning {
+      warnAboutPasswordOnCommandLine()
+    }
     let sourceConnector: RedisConnector
     do {
       sourceConnector = try RedisConnector(options: sourceOptions)
@@ -74,6 +76,7 @@ struct ImportCommand: AsyncParsableCommand {
       (fromDb != 0 ? " --from-db \(fromDb)" : "") + (copy ? " --copy" : "")
       + (mover.replace ? " --replace" : "")
     let printer = ImportProgressPrinter()
+    defer { printer.finish() }
     let operation = KeyImport(
       loader: connection.loader(reach), seed: reach.seed, wait: connection.waitBound(default: .seconds(30)),
       source: ImportSource(seed: sourceSpec.address, connector: sourceConnector, database: fromDb),
@@ -92,6 +95,7 @@ struct ImportCommand: AsyncParsableCommand {
     case .nothingToDo:
       if json { emit(JSON.object([("keys_imported", .int(0))])) } else { print("The source has no keys.") }
     case .applied(let plan, let report, _):
+      printer.finish()
       let rate = report.duration.seconds > 0 ? Int(Double(report.keysImported) / report.duration.seconds) : 0
       if !json {
         progress("Imported \(report.keysImported) keys in \(report.duration.shortText) (\(rate) keys/s)")
@@ -137,8 +141,15 @@ final class ImportProgressPrinter: Sendable {
   let clock = ContinuousClock()
   let start: ContinuousClock.Instant
   let lastPrint = Mutex<ContinuousClock.Instant?>(nil)
+  /// A progress line is on the terminal without its newline.
+  let lineOpen = Atomic<Bool>(false)
 
   init() { start = clock.now }
+
+  /// Ends an open progress line, so what follows starts on a line of its own.
+  func finish() {
+    if lineOpen.exchange(false, ordering: .relaxed) { Terminal.errorInline("\n") }
+  }
 
   func report(_ p: ImportProgress) {
     let now = clock.now
@@ -154,6 +165,7 @@ final class ImportProgressPrinter: Sendable {
     let line = "keys \(p.keysDone)/\(p.keysTotal), \(Int(rate)) keys/s"
     if Terminal.stderrIsTTY {
       Terminal.errorInline("\r\u{1B}[2K" + line)
+      lineOpen.store(true, ordering: .relaxed)
     } else {
       Terminal.error(line)
     }
