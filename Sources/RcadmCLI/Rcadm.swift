@@ -24,11 +24,10 @@ public struct Rcadm: AsyncParsableCommand {
       """,
     version: version,
     subcommands: [
-      Check.self, Info.self, Call.self, Create.self, AddNodeCommand.self, DelNodeCommand.self,
-      FailoverCommand.self,
-      SetTimeoutCommand.self, ReshardCommand.self, RebalanceCommand.self, FixCommand.self, ImportCommand.self,
-      ReplCommand.self,
-      ExecCommand.self, Sandbox.self,
+      CheckCommand.self, InfoCommand.self, CallCommand.self, CreateCommand.self, AddNodeCommand.self,
+      DelNodeCommand.self, FailoverCommand.self, SetTimeoutCommand.self, ReshardCommand.self,
+      RebalanceCommand.self, FixCommand.self, ImportCommand.self, ReplCommand.self, ExecCommand.self,
+      SandboxCommand.self,
     ]
   )
 

@@ -4,7 +4,7 @@ import ClusterKit
 import RedisClient
 
 /// `rcadm sandbox up|down|status`: local redis-server processes to try rcadm on.
-struct Sandbox: AsyncParsableCommand {
+struct SandboxCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "sandbox",
     abstract: "Start, stop or list local cluster-enabled redis-server processes for trying rcadm out.",

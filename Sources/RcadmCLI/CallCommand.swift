@@ -3,7 +3,7 @@ import ClusterKit
 import RESP
 
 /// `rcadm call`: one command on every node in parallel.
-struct Call: AsyncParsableCommand {
+struct CallCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "call",
     abstract: "Run one command on every node (or only masters / replicas) in parallel.",

@@ -2,7 +2,7 @@ import ArgumentParser
 import ClusterKit
 
 /// `rcadm check`: every finding of redis-cli's check plus what it misses; exit 0/1/2.
-struct Check: AsyncParsableCommand {
+struct CheckCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "check",
     abstract: "Check a cluster's health: slots, agreement, open slots, failed nodes, replicas.",

@@ -2,7 +2,7 @@ import ArgumentParser
 import ClusterKit
 
 /// `rcadm info`: per master its slots, keys, memory and replicas with their lag.
-struct Info: AsyncParsableCommand {
+struct InfoCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "info",
     abstract: "Show each master's slots, keys, memory and replicas (with replication lag).")

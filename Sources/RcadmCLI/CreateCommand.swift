@@ -5,7 +5,7 @@ import Kubernetes
 import SlotPlanner
 
 /// `rcadm create`: validate every node, plan with anti-affinity, then form the cluster.
-struct Create: AsyncParsableCommand {
+struct CreateCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "create",
     abstract:
