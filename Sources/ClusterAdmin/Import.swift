@@ -33,6 +33,8 @@ public struct ImportPlan: Sendable {
   public var sourceIsCluster: Bool
   /// Sentences about capacity (the target's maxmemory against the source's data), shown with the plan.
   public var warnings: [String]
+  /// The owning master's id by slot (the target checked healthy: every slot is served).
+  public var owners: [String?]
   public var totalKeys: Int { sources.reduce(0) { $0 + $1.keys } }
 }
 
@@ -144,9 +146,11 @@ public struct KeyImport: ClusterMutation {
             session: session, label: label, keys: replies[1].int ?? 0,
             usedMemory: Int(InfoParser.parse(replies[2].string ?? "")["used_memory"] ?? "")))
       }
+      var owners = [String?](repeating: nil, count: slotCount)
+      for m in cluster.view.masters { for slot in m.entry.slots { owners[slot] = m.id } }
       return ImportPlan(
         cluster: cluster, sources: nodes, sourceIsCluster: isCluster,
-        warnings: try await capacityWarnings(cluster, nodes))
+        warnings: try await capacityWarnings(cluster, nodes), owners: owners)
     }
   }
 
@@ -218,13 +222,11 @@ public struct KeyImport: ClusterMutation {
     _ ledger: ChangeLedger, then: [[UInt8]]?
   ) async throws -> (Int, RESPValue?) {
     let view = plan.cluster.view
-    var owners: [Int: String] = [:]
-    for m in view.masters { for slot in m.entry.slots { owners[slot] = m.id } }
     var groups: [String: [[UInt8]]] = [:]
     var order: [String] = []
     for key in keys {
       let slot = HashSlot.slot(for: key)
-      guard let owner = owners[slot] else {
+      guard let owner = plan.owners[slot] else {
         throw OperationError(
           "key \(String(decoding: key, as: UTF8.self)) hashes to slot \(slot), which no master of the target serves; nothing of it was sent"
         )

@@ -57,7 +57,6 @@ public struct KeyMigrator: Sendable {
   ) async throws -> Int {
     var pending = slots
     var prepared = prepared
-    var listed: [RESPValue]?
     var moved = 0
     var lastListing: [Int: [[UInt8]]] = [:]
     var stalled: [Int: Int] = [:]
@@ -68,16 +67,10 @@ public struct KeyMigrator: Sendable {
       if let prepared {
         batches = prepared
       } else {
-        let listing: [RESPValue]
-        if let listed {
-          listing = listed
-        } else {
-          listing = try await source.pipeline(self.listing(pending))
-        }
-        batches = try await self.batches(pending, listing: listing, on: source)
+        batches = try await self.batches(
+          pending, listing: try await source.pipeline(listing(pending)), on: source)
       }
       prepared = nil
-      listed = nil
       if batches.isEmpty { break }
       var seen = Set<Int>()
       let listedSlots = batches.map(\.slot).filter { seen.insert($0).inserted }
@@ -126,7 +119,10 @@ public struct KeyMigrator: Sendable {
       transientSince = nil
       backoff = .milliseconds(50)
       // Keys moved with REPLACE after the listing was taken: list again.
-      if !resolvedBusyKeys { listed = Array(sent.dropFirst(batches.count)) }
+      if !resolvedBusyKeys {
+        prepared = try await self.batches(
+          listedSlots, listing: Array(sent.dropFirst(batches.count)), on: source)
+      }
       // The same keys listed again after MIGRATE said they moved: something keeps them on the source.
       for batch in batches {
         if lastListing[batch.slot] == batch.keys {

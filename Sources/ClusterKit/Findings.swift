@@ -94,16 +94,12 @@ public enum HealthCheck {
   /// rolling upgrade, worth knowing before a move, since servers differ in what they support.
   static func servers(_ view: ClusterView) -> [Finding] {
     let known = view.nodes.filter(\.isReachable).compactMap { n in n.server.map { (n, $0) } }
-    let groups = Dictionary(grouping: known, by: \.1)
+    let groups = Dictionary(grouping: known, by: \.1).sorted {
+      ($0.value.count, $1.key.description) > ($1.value.count, $0.key.description)
+    }
     guard groups.count > 1 else { return [] }
-    let parts = groups.sorted {
-      $0.value.count > $1.value.count
-        || ($0.value.count == $1.value.count && $0.key.description < $1.key.description)
-    }
-    .map { "\($0.key) on \($0.value.count) node(s)" }
-    let minority = groups.sorted { $0.value.count > $1.value.count }.dropFirst().flatMap {
-      $0.value.map(\.0.id)
-    }
+    let parts = groups.map { "\($0.key) on \($0.value.count) node(s)" }
+    let minority = groups.dropFirst().flatMap { $0.value.map(\.0.id) }
     return [
       Finding(
         .warning, "mixed_servers", "nodes run different servers: \(parts.joined(separator: ", "))",

@@ -1,9 +1,7 @@
 import ArgumentParser
 import ClusterAdmin
 import ClusterKit
-import Foundation
 import RedisClient
-import Synchronization
 
 /// `rcadm import`: every key of a standalone node (or of another cluster) into the cluster.
 struct ImportCommand: AsyncParsableCommand {
@@ -136,38 +134,15 @@ func printImportPlan(_ plan: ImportPlan, json: Bool) {
   for w in plan.warnings { Terminal.error(Terminal.warn("[WARN] ") + w) }
 }
 
-/// Progress of an import on stderr: a rewritten line on a terminal, a line every few seconds otherwise.
+/// Progress of an import: keys done of those the source held when planned, keys/s.
 final class ImportProgressPrinter: Sendable {
-  let clock = ContinuousClock()
-  let start: ContinuousClock.Instant
-  let lastPrint = Mutex<ContinuousClock.Instant?>(nil)
-  /// A progress line is on the terminal without its newline.
-  let lineOpen = Atomic<Bool>(false)
+  let line = ProgressLine()
 
-  init() { start = clock.now }
-
-  /// Ends an open progress line, so what follows starts on a line of its own.
-  func finish() {
-    if lineOpen.exchange(false, ordering: .relaxed) { Terminal.errorInline("\n") }
-  }
+  func finish() { line.finish() }
 
   func report(_ p: ImportProgress) {
-    let now = clock.now
-    let due = lastPrint.withLock { last -> Bool in
-      let interval: Duration = Terminal.stderrIsTTY ? .milliseconds(100) : .seconds(5)
-      if let l = last, now - l < interval { return false }
-      last = now
-      return true
-    }
-    guard due else { return }
-    let elapsed = (now - start).seconds
+    guard let elapsed = line.due(final: false) else { return }
     let rate = elapsed > 0 ? Double(p.keysDone) / elapsed : 0
-    let line = "keys \(p.keysDone)/\(p.keysTotal), \(Int(rate)) keys/s"
-    if Terminal.stderrIsTTY {
-      Terminal.errorInline("\r\u{1B}[2K" + line)
-      lineOpen.store(true, ordering: .relaxed)
-    } else {
-      Terminal.error(line)
-    }
+    line.show("keys \(p.keysDone)/\(p.keysTotal), \(Int(rate)) keys/s", final: false)
   }
 }

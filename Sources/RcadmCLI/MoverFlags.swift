@@ -38,32 +38,55 @@ struct MoverFlags: ParsableArguments {
   }
 }
 
-/// Progress of a move on stderr: a rewritten line on a terminal, a line every few seconds otherwise.
-final class MoveProgressPrinter: Sendable {
+/// A progress line on stderr: rewritten in place on a terminal (at most every 100 ms), a line
+/// every few seconds otherwise; `final` lines always show.
+final class ProgressLine: Sendable {
   let clock = ContinuousClock()
   let start: ContinuousClock.Instant
   let lastPrint = Mutex<ContinuousClock.Instant?>(nil)
+  /// A progress line is on the terminal without its newline.
+  let lineOpen = Atomic<Bool>(false)
 
   init() { start = clock.now }
 
-  func report(_ p: MoveProgress) {
+  /// Seconds since the start, or nil when the line is not due yet.
+  func due(final: Bool) -> Double? {
     let now = clock.now
     let due = lastPrint.withLock { last -> Bool in
       let interval: Duration = Terminal.stderrIsTTY ? .milliseconds(100) : .seconds(5)
-      if let l = last, now - l < interval, p.slotsDone < p.slotsTotal { return false }
+      if let l = last, now - l < interval, !final { return false }
       last = now
       return true
     }
-    guard due else { return }
-    let elapsed = (now - start).seconds
-    let rate = elapsed > 0 ? Double(p.keysMoved) / elapsed : 0
-    let left = p.slotsDone > 0 ? elapsed * Double(p.slotsTotal - p.slotsDone) / Double(p.slotsDone) : 0
-    let line =
-      "slots \(p.slotsDone)/\(p.slotsTotal), keys \(p.keysMoved), \(Int(rate)) keys/s, ETA \(Int(left.rounded())) s"
+    return due ? (now - start).seconds : nil
+  }
+
+  func show(_ line: String, final: Bool) {
     if Terminal.stderrIsTTY {
-      Terminal.errorInline("\r\u{1B}[2K" + line + (p.slotsDone == p.slotsTotal ? "\n" : ""))
+      Terminal.errorInline("\r\u{1B}[2K" + line + (final ? "\n" : ""))
+      lineOpen.store(!final, ordering: .relaxed)
     } else {
       Terminal.error(line)
     }
+  }
+
+  /// Ends an open progress line, so what follows starts on a line of its own.
+  func finish() {
+    if lineOpen.exchange(false, ordering: .relaxed) { Terminal.errorInline("\n") }
+  }
+}
+
+/// Progress of a move: slots and keys done, keys/s, time left.
+final class MoveProgressPrinter: Sendable {
+  let line = ProgressLine()
+
+  func report(_ p: MoveProgress) {
+    let final = p.slotsDone == p.slotsTotal
+    guard let elapsed = line.due(final: final) else { return }
+    let rate = elapsed > 0 ? Double(p.keysMoved) / elapsed : 0
+    let left = p.slotsDone > 0 ? elapsed * Double(p.slotsTotal - p.slotsDone) / Double(p.slotsDone) : 0
+    line.show(
+      "slots \(p.slotsDone)/\(p.slotsTotal), keys \(p.keysMoved), \(Int(rate)) keys/s, ETA \(Int(left.rounded())) s",
+      final: final)
   }
 }
