@@ -49,7 +49,13 @@ public enum LocalProcess {
     return (status & 0x7f) == 0 ? (status >> 8) & 0xff : -1
   }
 
-  public static func isAlive(_ pid: Int32) -> Bool { pid > 0 && (kill(pid, 0) == 0 || errno == EPERM) }
+  /// Whether the process runs. A daemonized server that exited stays a zombie until its new
+  /// parent reaps it, and some container init processes are slow to: a zombie counts as ended.
+  public static func isAlive(_ pid: Int32) -> Bool {
+    guard pid > 0 && (kill(pid, 0) == 0 || errno == EPERM) else { return false }
+    guard let stat = readFile("/proc/\(pid)/stat"), let close = stat.lastIndex(of: ")") else { return true }
+    return stat[stat.index(after: close)...].dropFirst().first != "Z"
+  }
 
   public static func terminate(_ pid: Int32, force: Bool = false) {
     _ = kill(pid, force ? SIGKILL : SIGTERM)

@@ -26,7 +26,8 @@ public struct Rcadm: AsyncParsableCommand {
     subcommands: [
       CheckCommand.self, InfoCommand.self, CallCommand.self, CreateCommand.self, AddNodeCommand.self,
       DelNodeCommand.self, FailoverCommand.self, SetTimeoutCommand.self, ReshardCommand.self,
-      RebalanceCommand.self, FixCommand.self, ImportCommand.self, ReplCommand.self, ExecCommand.self,
+      RebalanceCommand.self, FixCommand.self, ImportCommand.self, BackupCommand.self, RestoreCommand.self,
+      ReplCommand.self, ExecCommand.self,
       SandboxCommand.self,
     ]
   )

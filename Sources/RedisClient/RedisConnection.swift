@@ -12,7 +12,7 @@ public final class RedisConnection: NodeSession {
   public let protocolVersion: Int
   /// What HELLO said the node runs; nil after a RESP2 handshake.
   public let server: ServerIdentity?
-  private let channel: any Channel
+  let channel: any Channel
   private let commandTimeout: Duration
   private let failure: FailureRecord
 
