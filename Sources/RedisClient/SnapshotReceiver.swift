@@ -75,8 +75,8 @@ final class SnapshotReceiver: ChannelInboundHandler {
   }
 
   func handlerAdded(context: ChannelHandlerContext) {
-    var sync = context.channel.allocator.buffer(capacity: 6)
-    sync.writeString("SYNC\r\n")
+    var sync = context.channel.allocator.buffer(capacity: 14)
+    sync.writeString("*1\r\n$4\r\nSYNC\r\n")
     context.writeAndFlush(wrapOutboundOut(sync), promise: nil)
     armTimer(context: context)
   }

@@ -3,6 +3,7 @@
 
 usage: standalone.py fill HOST:PORT KEYS [--db N]   -> KEYS keys of every type, a third with a TTL
        standalone.py snapshot HOST:PORT [--db N]    -> JSON of every key: type, content, TTL (s)
+       (fill and snapshot take --cluster to read or write a whole cluster through HOST:PORT)
        standalone.py verify SEED SNAPSHOT.json      -> every snapshot key in the cluster with the same
                                                        type and content, and a TTL that is set and not
                                                        longer than the snapshot's; prints "<n> keys ok"
@@ -94,14 +95,19 @@ def verify(rc, snap):
 def main():
     args = sys.argv[1:]
     db = 0
+    on_cluster = "--cluster" in args
+    if on_cluster:
+        args.remove("--cluster")
     if "--db" in args:
         i = args.index("--db")
         db = int(args[i + 1])
         del args[i:i + 2]
+    if args[0] in ("fill", "snapshot"):
+        conn = cluster(args[1]) if on_cluster else node(args[1], db)
     if args[0] == "fill":
-        fill(node(args[1], db), int(args[2]))
+        fill(conn, int(args[2]))
     elif args[0] == "snapshot":
-        print(json.dumps(snapshot(node(args[1], db))))
+        print(json.dumps(snapshot(conn)))
     elif args[0] == "verify":
         with open(args[2]) as f:
             verify(cluster(args[1]), json.load(f))
