@@ -173,13 +173,13 @@ _rcadm() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    check|info|call|create|add-node|del-node|failover|set-timeout|reshard|rebalance|fix|import|repl|exec|sandbox|help)
+    check|info|call|create|add-node|del-node|failover|set-timeout|reshard|rebalance|fix|import|backup|restore|repl|exec|sandbox|help)
         # Offer subcommand argument completions
         "_rcadm_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'check info call create add-node del-node failover set-timeout reshard rebalance fix import repl exec sandbox help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'check info call create add-node del-node failover set-timeout reshard rebalance fix import backup restore repl exec sandbox help' -- "${cur}"))
         ;;
     esac
 }
@@ -1092,6 +1092,169 @@ _rcadm_import() {
     case "${positional_number}" in
     1)
         __rcadm_add_completions -W "$(__rcadm_custom_complete ---completion import -- positional@0 "${COMP_CWORD}" "$(__rcadm_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
+}
+
+_rcadm_backup() {
+    repeating_flags=()
+    non_repeating_flags=(--via-disk --json --askpass --no-auth-warning --tls --tls-verify-hostname --insecure --kube-allow-unready --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--verify --snapshot-timeout -a --pass --user --cacert --cacertdir --cert --key --sni --timeout --kube-selector --kube-namespace --kube-context --kube-container --kubectl --kube-transport --kube-secret)
+    __rcadm_offer_flags_options 2
+
+    # Offer option value completions
+    case "${prev}" in
+    '--verify')
+        return
+        ;;
+    '--snapshot-timeout')
+        return
+        ;;
+    '-a'|'--pass')
+        return
+        ;;
+    '--user')
+        return
+        ;;
+    '--cacert')
+        __rcadm_add_completions -f
+        return
+        ;;
+    '--cacertdir')
+        __rcadm_add_completions -d
+        return
+        ;;
+    '--cert')
+        __rcadm_add_completions -f
+        return
+        ;;
+    '--key')
+        __rcadm_add_completions -f
+        return
+        ;;
+    '--sni')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--kube-selector')
+        return
+        ;;
+    '--kube-namespace')
+        return
+        ;;
+    '--kube-context')
+        return
+        ;;
+    '--kube-container')
+        return
+        ;;
+    '--kubectl')
+        return
+        ;;
+    '--kube-transport')
+        __rcadm_add_completions -W 'auto'$'\n''direct'$'\n''exec'$'\n''port-forward'
+        return
+        ;;
+    '--kube-secret')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __rcadm_add_completions -W "$(__rcadm_custom_complete ---completion backup -- positional@0 "${COMP_CWORD}" "$(__rcadm_cursor_index_in_current_word)")"
+        return
+        ;;
+    2)
+        __rcadm_add_completions -d
+        return
+        ;;
+    esac
+}
+
+_rcadm_restore() {
+    repeating_flags=()
+    non_repeating_flags=(--replace -y --yes --dry-run --json --askpass --no-auth-warning --tls --tls-verify-hostname --insecure --kube-allow-unready --version -h --help)
+    repeating_options=(--server)
+    non_repeating_options=(--pipeline --migrate-timeout -a --pass --user --cacert --cacertdir --cert --key --sni --timeout --kube-selector --kube-namespace --kube-context --kube-container --kubectl --kube-transport --kube-secret)
+    __rcadm_offer_flags_options 2
+
+    # Offer option value completions
+    case "${prev}" in
+    '--server')
+        return
+        ;;
+    '--pipeline')
+        return
+        ;;
+    '--migrate-timeout')
+        return
+        ;;
+    '-a'|'--pass')
+        return
+        ;;
+    '--user')
+        return
+        ;;
+    '--cacert')
+        __rcadm_add_completions -f
+        return
+        ;;
+    '--cacertdir')
+        __rcadm_add_completions -d
+        return
+        ;;
+    '--cert')
+        __rcadm_add_completions -f
+        return
+        ;;
+    '--key')
+        __rcadm_add_completions -f
+        return
+        ;;
+    '--sni')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--kube-selector')
+        return
+        ;;
+    '--kube-namespace')
+        return
+        ;;
+    '--kube-context')
+        return
+        ;;
+    '--kube-container')
+        return
+        ;;
+    '--kubectl')
+        return
+        ;;
+    '--kube-transport')
+        __rcadm_add_completions -W 'auto'$'\n''direct'$'\n''exec'$'\n''port-forward'
+        return
+        ;;
+    '--kube-secret')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __rcadm_add_completions -d
+        return
+        ;;
+    2)
+        __rcadm_add_completions -W "$(__rcadm_custom_complete ---completion restore -- positional@1 "${COMP_CWORD}" "$(__rcadm_cursor_index_in_current_word)")"
         return
         ;;
     esac

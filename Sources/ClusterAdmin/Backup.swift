@@ -197,9 +197,11 @@ public struct ClusterBackup: Sendable {
       try sink.finish()
     } catch {
       sink.abandon()
-      if let e = error as? ServerError, e.message.contains("NOPERM") || e.message.contains("unknown command") {
+      if let e = error as? ServerError, e.message.contains("NOPERM") || e.message.contains("unknown command")
+      {
         throw OperationError(
-          "\(master.label) refused to send a snapshot (\(e.message)): the user needs the SYNC and REPLCONF commands")
+          "\(master.label) refused to send a snapshot (\(e.message)): the user needs the SYNC and REPLCONF commands"
+        )
       }
       throw error
     }
@@ -283,7 +285,9 @@ final class FileSink: SnapshotSink {
   /// Flushes the file to disk and closes it.
   func finish() throws {
     defer { close(fd) }
-    guard fsync(fd) == 0 else { throw OperationError("cannot write \(path): \(String(cString: strerror(errno)))") }
+    guard fsync(fd) == 0 else {
+      throw OperationError("cannot write \(path): \(String(cString: strerror(errno)))")
+    }
   }
 
   func abandon() {

@@ -272,6 +272,10 @@ public struct KeyImport: ClusterMutation {
           throw OperationError(
             "the target's slots moved during the import (\(message)); rerun the import to go on with the keys left"
           )
+        } else if message.contains("payload version") {
+          throw OperationError(
+            "\(batch.owner.label) cannot read the keys of \(node.label) (\(message)): its server reads an older RDB format than the source's writes; use a target server at least as new as the source's"
+          )
         } else {
           throw OperationError("MIGRATE from \(node.label) to \(batch.owner.label) failed: \(message)")
         }

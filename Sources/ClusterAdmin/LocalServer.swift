@@ -24,7 +24,8 @@ struct LocalServer: Sendable {
   /// Starts the first of `binaries` that loads `rdb` (an older server refuses a newer RDB format:
   /// the next one is tried) and waits, within `timeout`, until it has loaded it.
   static func start(
-    loading rdb: String, binaries: [String], timeout: Duration, connector: @Sendable (String) throws -> any NodeConnector
+    loading rdb: String, binaries: [String], timeout: Duration,
+    connector: @Sendable (String) throws -> any NodeConnector
   ) async throws -> (LocalServer, any NodeSession) {
     var reasons: [String] = []
     for binary in binaries {
@@ -32,7 +33,8 @@ struct LocalServer: Sendable {
       for _ in 0..<4 {
         let server = try prepare(rdb: rdb, binary: binary)
         do {
-          let session = try await server.waitUntilLoaded(timeout: timeout, connector: try connector(server.password))
+          let session = try await server.waitUntilLoaded(
+            timeout: timeout, connector: try connector(server.password))
           return (server, session)
         } catch let failure as LoadFailure {
           await server.stop()
@@ -88,7 +90,8 @@ struct LocalServer: Sendable {
     }
     chmod("\(directory)/server.conf", 0o600)
     return LocalServer(
-      address: NodeAddress(host: "127.0.0.1", port: port), password: password, binary: binary, directory: directory)
+      address: NodeAddress(host: "127.0.0.1", port: port), password: password, binary: binary,
+      directory: directory)
   }
 
   static func workingDirectory() -> String {
@@ -96,7 +99,9 @@ struct LocalServer: Sendable {
     return getcwd(&buffer, buffer.count).map { String(cString: $0) } ?? "."
   }
 
-  var pid: Int32? { LocalProcess.readFile("\(directory)/server.pid").flatMap { Int32($0.filter(\.isNumber)) } }
+  var pid: Int32? {
+    LocalProcess.readFile("\(directory)/server.pid").flatMap { Int32($0.filter(\.isNumber)) }
+  }
 
   /// The last lines of the server's log, for messages.
   var logTail: String {
@@ -112,7 +117,9 @@ struct LocalServer: Sendable {
   func waitUntilLoaded(timeout: Duration, connector: any NodeConnector) async throws -> any NodeSession {
     let status = LocalProcess.run(binary, ["\(directory)/server.conf"], logFile: "\(directory)/startup.log")
     guard status == 0 else {
-      throw LoadFailure(description: "exited with status \(status): \(LocalProcess.readFile("\(directory)/startup.log") ?? "")")
+      throw LoadFailure(
+        description:
+          "exited with status \(status): \(LocalProcess.readFile("\(directory)/startup.log") ?? "")")
     }
     let clock = ContinuousClock()
     let deadline = clock.now + timeout
@@ -136,7 +143,8 @@ struct LocalServer: Sendable {
     }
     await session?.close()
     throw OperationError(
-      "the local \(binary) on \(address) did not finish loading \(directory)/dump.rdb within \(timeout.shortText)")
+      "the local \(binary) on \(address) did not finish loading \(directory)/dump.rdb within \(timeout.shortText)"
+    )
   }
 
   /// SIGTERM (the server saves nothing: `save ""`), SIGKILL after 5 s; removes the directory.

@@ -69,7 +69,9 @@ public struct BackupRestore: ClusterMutation {
 
   public func plan() async throws -> RestorePlan {
     let problems = ClusterBackup.verify(snapshots, in: directory)
-    if !problems.isEmpty { throw ValidationProblems(problems + ["the backup in \(directory) is damaged; nothing was changed"]) }
+    if !problems.isEmpty {
+      throw ValidationProblems(problems + ["the backup in \(directory) is damaged; nothing was changed"])
+    }
     let cluster = try await Readiness.loadHealthy(seed: seed, loader: loader, timeout: wait)
     return try await cluster.closingOnError { cluster in
       var before = 0
@@ -107,7 +109,8 @@ public struct BackupRestore: ClusterMutation {
         let keys = replies[0].int ?? 0
         loaded += keys
         volatile += Self.keysWithTTL(replies[1].string ?? "")
-        let source = ImportSourceNode(session: session, label: "\(snapshot.file) (\(snapshot.address))", keys: keys)
+        let source = ImportSourceNode(
+          session: session, label: "\(snapshot.file) (\(snapshot.address))", keys: keys)
         let done = imported
         let importer = KeyImport(
           loader: loader, seed: seed, wait: wait,
@@ -115,7 +118,9 @@ public struct BackupRestore: ClusterMutation {
           migrate: migrate,
           progress: { p in progress(ImportProgress(keysDone: done + p.keysDone, keysTotal: total)) })
         let report = try await importer.apply(
-          ImportPlan(cluster: plan.cluster, sources: [source], sourceIsCluster: false, warnings: [], owners: plan.owners),
+          ImportPlan(
+            cluster: plan.cluster, sources: [source], sourceIsCluster: false, warnings: [],
+            owners: plan.owners),
           context)
         imported += report.keysImported
       } catch {

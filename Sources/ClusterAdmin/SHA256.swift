@@ -46,7 +46,9 @@ public struct SHA256: Sendable {
     let hex = Array("0123456789abcdef".utf8)
     var out: [UInt8] = []
     for word in state {
-      for shift in stride(from: 28, through: 0, by: -4) { out.append(hex[Int((word >> UInt32(shift)) & 0xf)]) }
+      for shift in stride(from: 28, through: 0, by: -4) {
+        out.append(hex[Int((word >> UInt32(shift)) & 0xf)])
+      }
     }
     return String(decoding: out, as: UTF8.self)
   }

@@ -35,5 +35,6 @@ public struct SnapshotTransfer: Sendable, Equatable {
 /// A session that can hand its byte stream over to a replication snapshot, as a replica's first
 /// SYNC does (`REPLCONF rdb-only 1`, then SYNC). The session is used up by it and closed after.
 public protocol SnapshotStreaming: NodeSession {
-  func streamSnapshot(_ request: SnapshotRequest, into sink: any SnapshotSink) async throws -> SnapshotTransfer
+  func streamSnapshot(_ request: SnapshotRequest, into sink: any SnapshotSink) async throws
+    -> SnapshotTransfer
 }

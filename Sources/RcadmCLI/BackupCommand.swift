@@ -55,7 +55,8 @@ struct BackupCommand: AsyncParsableCommand {
       throw ValidationError("give a node of the cluster and a directory: rcadm backup ADDRESS DIR")
     }
     guard snapshotTimeout > 0 && snapshotTimeout <= 86_400 else {
-      throw ValidationError("--snapshot-timeout must be above 0 and at most 86400 seconds (got \(snapshotTimeout))")
+      throw ValidationError(
+        "--snapshot-timeout must be above 0 and at most 86400 seconds (got \(snapshotTimeout))")
     }
   }
 
@@ -69,7 +70,8 @@ struct BackupCommand: AsyncParsableCommand {
     let printer = BackupProgressPrinter()
     let backup = ClusterBackup(
       loader: connection.loader(reach), seed: reach.seed, directory: directory,
-      request: SnapshotRequest(acceptDiskless: !viaDisk, silenceBound: .milliseconds(Int(snapshotTimeout * 1000))),
+      request: SnapshotRequest(
+        acceptDiskless: !viaDisk, silenceBound: .milliseconds(Int(snapshotTimeout * 1000))),
       progress: printer.report)
     let plan: BackupPlan
     do {
@@ -77,6 +79,7 @@ struct BackupCommand: AsyncParsableCommand {
     } catch let e as ValidationProblems {
       throw RcadmError.usage("backup: nothing was written: \(e)")
     }
+    printer.masters.store(plan.masters.count, ordering: .relaxed)
     if !output.json {
       print(Terminal.bold("Backing up \(plan.masters.count) masters into \(directory)"))
       for w in plan.warnings { Terminal.error(Terminal.warn("[WARN] ") + w) }
@@ -115,10 +118,14 @@ struct BackupCommand: AsyncParsableCommand {
   }
 
   /// topology.json, then manifest.json: each under a temporary name first, the manifest last.
-  func writeManifest(_ result: BackupResult, plan: BackupPlan, into directory: String, seed: String) throws -> JSON {
+  func writeManifest(_ result: BackupResult, plan: BackupPlan, into directory: String, seed: String) throws
+    -> JSON
+  {
     let topology = JSON.array(
       result.topology.map {
-        .object([("node_id", .string($0.id)), ("address", .string($0.address)), ("cluster_nodes", .string($0.nodes))])
+        .object([
+          ("node_id", .string($0.id)), ("address", .string($0.address)), ("cluster_nodes", .string($0.nodes)),
+        ])
       })
     let topologyText = topology.render() + "\n"
     try BackupManifest.write(topologyText, to: "\(directory)/\(BackupManifest.topologyFile)")
@@ -139,7 +146,9 @@ struct BackupCommand: AsyncParsableCommand {
         h.update(Array(text.utf8))
         return h.finalize()
       }
-      if actual != expected { problems.append("\(BackupManifest.topologyFile) is missing or does not match its SHA-256") }
+      if actual != expected {
+        problems.append("\(BackupManifest.topologyFile) is missing or does not match its SHA-256")
+      }
     }
     let bytes = manifest.snapshots.reduce(0) { $0 + $1.bytes }
     if output.json {
@@ -207,7 +216,8 @@ enum BackupManifest {
   static func read(_ directory: String) throws -> Contents {
     guard let text = LocalProcess.readFile("\(directory)/\(file)") else {
       throw RcadmError.usage(
-        "\(directory) has no \(file): it is not a complete rcadm backup (an interrupted or failed backup leaves none)")
+        "\(directory) has no \(file): it is not a complete rcadm backup (an interrupted or failed backup leaves none)"
+      )
     }
     let doc: JSONValue
     do {
@@ -224,7 +234,8 @@ enum BackupManifest {
         let sha = s["sha256"]?.string, let keys = s["keys"]?.int,
         !file.contains("/"), !file.hasPrefix(".")
       else {
-        throw RcadmError.usage("\(directory)/\(file): snapshot \(i + 1) lacks node_id, file, bytes, sha256 or keys")
+        throw RcadmError.usage(
+          "\(directory)/\(file): snapshot \(i + 1) lacks node_id, file, bytes, sha256 or keys")
       }
       let server = s["server"]?.string.flatMap { name in
         s["server_version"]?.string.map { ServerIdentity(name: name, version: $0) }
@@ -273,14 +284,17 @@ enum BackupManifest {
 final class BackupProgressPrinter: Sendable {
   let line = ProgressLine()
   let received = Mutex<[String: (bytes: Int, done: Bool)]>([:])
+  /// Masters in the backup, once planned.
+  let masters = Atomic<Int>(0)
 
   func finish() { line.finish() }
 
   func report(_ p: BackupProgress) {
-    let (total, done, count) = received.withLock { all in
+    let (total, done) = received.withLock { all in
       all[p.node] = (p.bytes, p.finished)
-      return (all.values.reduce(0) { $0 + $1.bytes }, all.values.filter(\.done).count, all.count)
+      return (all.values.reduce(0) { $0 + $1.bytes }, all.values.filter(\.done).count)
     }
+    let count = masters.load(ordering: .relaxed)
     guard let elapsed = line.due(final: false) else { return }
     let rate = elapsed > 0 ? Double(total) / elapsed : 0
     line.show(

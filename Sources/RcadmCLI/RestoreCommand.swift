@@ -68,11 +68,17 @@ struct RestoreCommand: AsyncParsableCommand {
     case .dryRun:
       break
     case .nothingToDo:
-      if json { emit(JSON.object([("keys_restored", .int(0))])) } else { print("The backup has no snapshots.") }
+      if json {
+        emit(JSON.object([("keys_restored", .int(0))]))
+      } else {
+        print("The backup has no snapshots.")
+      }
     case .applied(let plan, let report, _):
       printer.finish()
       if !json {
-        let expired = report.keysLoaded < plan.totalKeys ? " (\(plan.totalKeys - report.keysLoaded) keys had expired since the backup)" : ""
+        let expired =
+          report.keysLoaded < plan.totalKeys
+          ? " (\(plan.totalKeys - report.keysLoaded) keys had expired since the backup)" : ""
         progress(
           "Restored \(report.keysImported) keys from \(plan.snapshots.count) snapshots in \(report.duration.shortText); the cluster holds \(report.keysAfter) keys\(expired)"
         )
@@ -116,7 +122,10 @@ func printRestorePlan(_ plan: RestorePlan, created: String, json: Bool) {
           "snapshots",
           .array(
             plan.snapshots.map { s in
-              .object([("file", .string(s.file)), ("address", .string(s.address)), ("keys", .int(s.keys)), ("bytes", .int(s.bytes))])
+              .object([
+                ("file", .string(s.file)), ("address", .string(s.address)), ("keys", .int(s.keys)),
+                ("bytes", .int(s.bytes)),
+              ])
             })
         ),
         ("total_keys", .int(plan.totalKeys)),
@@ -130,9 +139,12 @@ func printRestorePlan(_ plan: RestorePlan, created: String, json: Bool) {
       "Plan: restore \(plan.totalKeys) keys (\(BackupManifest.size(bytes))) backed up \(created) into \(plan.cluster.view.masters.count) masters"
     ))
   for s in plan.snapshots {
-    print("  \(s.file): \(s.keys) keys, \(BackupManifest.size(s.bytes)), from \(s.address) (slots \(s.slots))")
+    print(
+      "  \(s.file): \(s.keys) keys, \(BackupManifest.size(s.bytes)), from \(s.address) (slots \(s.slots))")
   }
   if plan.keysBefore > 0 {
-    Terminal.error(Terminal.warn("[WARN] ") + "the cluster holds \(plan.keysBefore) keys; the backup's keys overwrite keys of the same name")
+    Terminal.error(
+      Terminal.warn("[WARN] ")
+        + "the cluster holds \(plan.keysBefore) keys; the backup's keys overwrite keys of the same name")
   }
 }

@@ -67,7 +67,10 @@ final class SnapshotReceiver: ChannelInboundHandler {
   private var timer: Scheduled<Void>?
   private var completed = false
 
-  init(node: NodeAddress, sink: any SnapshotSink, silenceBound: TimeAmount, done: EventLoopPromise<SnapshotTransfer>) {
+  init(
+    node: NodeAddress, sink: any SnapshotSink, silenceBound: TimeAmount,
+    done: EventLoopPromise<SnapshotTransfer>
+  ) {
     self.node = node
     self.sink = sink
     self.silenceBound = silenceBound
@@ -150,7 +153,9 @@ final class SnapshotReceiver: ChannelInboundHandler {
     }
     var from = 0
     while haystack.count - from >= needle.count {
-      guard let hit = memchr(base + from, Int32(first), haystack.count - from - needle.count + 1) else { return nil }
+      guard let hit = memchr(base + from, Int32(first), haystack.count - from - needle.count + 1) else {
+        return nil
+      }
       let at = UnsafeRawPointer(hit) - base
       if memcmp(base + at, needle.baseAddress!, needle.count) == 0 { return at }
       from = at + 1
@@ -167,13 +172,15 @@ final class SnapshotReceiver: ChannelInboundHandler {
     if text.hasPrefix("$EOF:") {
       let mark = Array(line.dropFirst(5))
       guard mark.count == 40 else {
-        throw ConnectionError(.protocolViolation, node: node, "\(node) sent an end mark of \(mark.count) bytes, not 40")
+        throw ConnectionError(
+          .protocolViolation, node: node, "\(node) sent an end mark of \(mark.count) bytes, not 40")
       }
       return .marked(mark: mark, held: [])
     }
     guard text.hasPrefix("$"), let length = Int(text.dropFirst()), length >= 0 else {
       throw ConnectionError(
-        .protocolViolation, node: node, "\(node) answered SYNC with '\(text.prefix(60))', not a snapshot header")
+        .protocolViolation, node: node,
+        "\(node) answered SYNC with '\(text.prefix(60))', not a snapshot header")
     }
     return length == 0 ? .finished : .sized(remaining: length)
   }
@@ -189,7 +196,9 @@ final class SnapshotReceiver: ChannelInboundHandler {
     } else {
       when = "after \(received) bytes of its snapshot"
     }
-    finish(context: context, .failure(ConnectionError(.closed, node: node, "\(node) closed the connection \(when)")))
+    finish(
+      context: context,
+      .failure(ConnectionError(.closed, node: node, "\(node) closed the connection \(when)")))
     context.fireChannelInactive()
   }
 
@@ -204,10 +213,15 @@ final class SnapshotReceiver: ChannelInboundHandler {
     let loop = context.eventLoop.assumeIsolated()
     let seconds = silenceBound.nanoseconds / 1_000_000_000
     timer = loop.scheduleTask(in: silenceBound) { [self] in
-      let waiting = self.received == 0 ? "its snapshot to start" : "the rest of its snapshot (after \(self.received) bytes)"
+      let waiting =
+        self.received == 0
+        ? "its snapshot to start" : "the rest of its snapshot (after \(self.received) bytes)"
       self.finish(
         context: context,
-        .failure(ConnectionError(.timeout, node: self.node, "\(self.node) sent nothing for \(seconds) s while rcadm waited for \(waiting)")))
+        .failure(
+          ConnectionError(
+            .timeout, node: self.node,
+            "\(self.node) sent nothing for \(seconds) s while rcadm waited for \(waiting)")))
     }
   }
 

@@ -24,7 +24,8 @@ import Testing
     // The same bytes fed in pieces of every awkward size hash the same.
     let million = [UInt8](repeating: UInt8(ascii: "a"), count: 1_000_000)
     for chunk in [1_000_000, 63, 64, 65, 4096 + 7] {
-      #expect(digest(million, chunk: chunk) == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+      #expect(
+        digest(million, chunk: chunk) == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
     }
   }
 
@@ -40,9 +41,11 @@ import Testing
     let summary = RDBSummary.parse(rdb[...])
     #expect(summary == RDBSummary(isRDB: true, version: 11, keys: 300))
     // An empty dataset: the end-of-file opcode right after the aux fields.
-    #expect(RDBSummary.parse((Array("REDIS0010".utf8) + [0xFF] + [UInt8](repeating: 0, count: 8))[...]).keys == 0)
+    #expect(
+      RDBSummary.parse((Array("REDIS0010".utf8) + [0xFF] + [UInt8](repeating: 0, count: 8))[...]).keys == 0)
     // A 32-bit length, and module data this reader does not skip: the count is unknown.
-    #expect(RDBSummary.parse((Array("REDIS0009".utf8) + [0xFE, 0, 0xFB, 0x80, 0, 1, 0, 0, 0])[...]).keys == 65536)
+    #expect(
+      RDBSummary.parse((Array("REDIS0009".utf8) + [0xFE, 0, 0xFB, 0x80, 0, 1, 0, 0, 0])[...]).keys == 65536)
     #expect(RDBSummary.parse((Array("REDIS0011".utf8) + [0xF7, 1, 2])[...]).keys == nil)
     #expect(RDBSummary.parse(Array("HTTP/1.1".utf8)[...]).isRDB == false)
   }

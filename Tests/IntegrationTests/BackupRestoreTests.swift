@@ -105,7 +105,8 @@ import Testing
     try await withTestCluster(3) { c in
       #expect(try Run.rcadm(["create"] + c.addressStrings + ["--yes"]).status == 0)
       let seed = c.addressStrings[0]
-      #expect(try Run.program("python3", [oracle, "fill", seed, "300", "--cluster"], timeout: 120).status == 0)
+      #expect(
+        try Run.program("python3", [oracle, "fill", seed, "300", "--cluster"], timeout: 120).status == 0)
       let dir = temporaryDirectory()
       defer { try? FileManager.default.removeItem(atPath: dir) }
 
@@ -157,6 +158,44 @@ import Testing
       #expect(incomplete.status == 2 && incomplete.stderr.contains("manifest.json"), "\(incomplete)")
       let noManifest = try Run.rcadm(["restore", dir, seed, "--yes"])
       #expect(noManifest.status == 2, "\(noManifest)")
+    }
+  }
+
+  /// A Valkey 8.1 backup (RDB format 11) restored into a Valkey cluster of another shape: the
+  /// redis-server 7.0 tried first reads format 10 at most, so restore falls back to valkey-server to
+  /// load the files. Into a Redis 7.0 cluster it is refused by the target (MIGRATE's payload has the
+  /// newer format) with a sentence that says so, and nothing changed.
+  @Test func aValkeyBackupRestoredIntoAValkeyClusterOfAnotherShape() async throws {
+    var valkey = ServerOptions()
+    valkey.engine = .valkey
+    let dir = temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let before = try await withTestCluster(3, options: valkey) { v in
+      #expect(try Run.rcadm(["create"] + v.addressStrings + ["--yes"]).status == 0)
+      let seed = v.addressStrings[0]
+      #expect(
+        try Run.program("python3", [oracle, "fill", seed, "600", "--cluster"], timeout: 120).status == 0)
+      let made = try Run.rcadm(["backup", seed, dir])
+      #expect(made.status == 0, "\(made)")
+      let doc = try manifest(dir)
+      let snapshots = doc["snapshots"] as? [[String: Any]] ?? []
+      #expect(
+        snapshots.allSatisfy { $0["server"] as? String == "valkey" && $0["rdb_version"] as? Int == 11 },
+        "\(doc)")
+      return try snapshot(seed)
+    }
+    try await withTestCluster(3, hosts: ["127.0.0.2"]) { r in
+      #expect(try Run.rcadm(["create"] + r.addressStrings + ["--yes"]).status == 0)
+      let refused = try Run.rcadm(["restore", dir, r.addressStrings[0], "--yes"])
+      #expect(refused.status == 2 && refused.stderr.contains("older RDB format"), "\(refused)")
+      #expect(try await totalKeys(r) == 0)
+    }
+    try await withTestCluster(4, hosts: ["127.0.0.3"], options: valkey) { v in
+      #expect(try Run.rcadm(["create"] + v.addressStrings + ["--yes"]).status == 0)
+      let restored = try Run.rcadm(["restore", dir, v.addressStrings[0], "--yes"])
+      #expect(restored.status == 0, "\(restored)")
+      try verify(v.addressStrings[0], before, keys: 600)
+      #expect(try Run.program("valkey-cli", ["--cluster", "check", v.addressStrings[0]]).status == 0)
     }
   }
 }

@@ -32,7 +32,9 @@ import Testing
     }
   }
 
-  func stream(_ server: FakeServer, silence: Duration = .seconds(5)) async throws -> (SnapshotTransfer, [UInt8]) {
+  func stream(_ server: FakeServer, silence: Duration = .seconds(5)) async throws -> (
+    SnapshotTransfer, [UInt8]
+  ) {
     let connection = try await RedisConnector(options: options).open(
       NodeAddress(host: "127.0.0.1", port: server.port))
     let sink = Collected()
@@ -64,7 +66,9 @@ import Testing
   }
 
   @Test func aRefusalIsTheServersError() async throws {
-    let s = try server { .send(Array("-NOPERM this user has no permissions to run the 'sync' command\r\n".utf8)) }
+    let s = try server {
+      .send(Array("-NOPERM this user has no permissions to run the 'sync' command\r\n".utf8))
+    }
     defer { s.stop() }
     let error = await #expect(throws: ServerError.self) { _ = try await stream(s) }
     #expect(error?.message.contains("NOPERM") == true)
@@ -73,7 +77,9 @@ import Testing
   @Test func silenceAndACutConnectionAreNamed() async throws {
     let silent = try server { .send(Array("\n\n$100000\r\nREDIS".utf8)) }
     defer { silent.stop() }
-    let timeout = await #expect(throws: ConnectionError.self) { _ = try await stream(silent, silence: .milliseconds(300)) }
+    let timeout = await #expect(throws: ConnectionError.self) {
+      _ = try await stream(silent, silence: .milliseconds(300))
+    }
     #expect(timeout?.kind == .timeout)
     #expect(timeout?.detail.contains("sent nothing for") == true, "\(String(describing: timeout))")
 
