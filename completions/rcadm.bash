@@ -1099,7 +1099,7 @@ _rcadm_import() {
 
 _rcadm_backup() {
     repeating_flags=()
-    non_repeating_flags=(--via-disk --json --askpass --no-auth-warning --tls --tls-verify-hostname --insecure --kube-allow-unready --version -h --help)
+    non_repeating_flags=(--diskless --json --askpass --no-auth-warning --tls --tls-verify-hostname --insecure --kube-allow-unready --version -h --help)
     repeating_options=()
     non_repeating_options=(--verify --snapshot-timeout -a --pass --user --cacert --cacertdir --cert --key --sni --timeout --kube-selector --kube-namespace --kube-context --kube-container --kubectl --kube-transport --kube-secret)
     __rcadm_offer_flags_options 2

@@ -180,31 +180,48 @@ public struct ClusterBackup: Sendable {
     guard let dial = master.dialAddress ?? master.address else {
       throw OperationError("master \(master.shortId) has no address")
     }
-    let session = try await loader.connector.connect(to: dial)
-    guard let stream = session as? any SnapshotStreaming else {
-      await session.close()
-      throw OperationError("the connection to \(master.label) cannot carry a replication snapshot")
-    }
-    let dbsize = try await session.pipeline([["DBSIZE"]])[0].int
     written.paths.withLock { $0.append(part) }
-    let sink = try FileSink(path: part)
     let label = master.label
     let progress = self.progress
-    sink.onAppend = { progress(BackupProgress(node: label, bytes: $0, finished: false)) }
-    let transfer: SnapshotTransfer
-    do {
-      transfer = try await stream.streamSnapshot(request, into: sink)
-      try sink.finish()
-    } catch {
-      sink.abandon()
-      if let e = error as? ServerError, e.message.contains("NOPERM") || e.message.contains("unknown command")
-      {
-        throw OperationError(
-          "\(master.label) refused to send a snapshot (\(e.message)): the user needs the SYNC and REPLCONF commands"
-        )
-      }
-      throw error
+    var server = master.server
+    var dbsize: Int?
+    // A node that cannot write its snapshot to disk closes the link before sending a byte: it is
+    // asked once more for a diskless one, which needs no disk.
+    var attempts = [request]
+    if !request.acceptDiskless {
+      attempts.append(SnapshotRequest(acceptDiskless: true, silenceBound: request.silenceBound))
     }
+    var outcome: (SnapshotTransfer, FileSink)?
+    for (i, attempt) in attempts.enumerated() where outcome == nil {
+      let session = try await loader.connector.connect(to: dial)
+      guard let stream = session as? any SnapshotStreaming else {
+        await session.close()
+        throw OperationError("the connection to \(master.label) cannot carry a replication snapshot")
+      }
+      server = session.server ?? server
+      dbsize = try await session.pipeline([["DBSIZE"]])[0].int
+      let sink = try FileSink(path: part)
+      sink.onAppend = { progress(BackupProgress(node: label, bytes: $0, finished: false)) }
+      do {
+        let transfer = try await stream.streamSnapshot(attempt, into: sink)
+        try sink.finish()
+        outcome = (transfer, sink)
+      } catch let e as ConnectionError where e.kind == .closed && sink.received == 0 && i + 1 < attempts.count
+      {
+        sink.abandon()
+      } catch {
+        sink.abandon()
+        if let e = error as? ServerError,
+          e.message.contains("NOPERM") || e.message.contains("unknown command")
+        {
+          throw OperationError(
+            "\(master.label) refused to send a snapshot (\(e.message)): the user needs the SYNC and REPLCONF commands"
+          )
+        }
+        throw error
+      }
+    }
+    guard let (transfer, sink) = outcome else { throw OperationError("\(master.label) sent no snapshot") }
     let summary = RDBSummary.read(path: part)
     guard let summary, summary.isRDB else {
       throw OperationError("\(master.label) sent \(transfer.bytes) bytes that do not start like an RDB file")
@@ -219,7 +236,7 @@ public struct ClusterBackup: Sendable {
       nodeId: master.id, address: master.label,
       slots: master.entry.slots.ranges.map(\.description).joined(separator: ","), file: "\(master.id).rdb",
       bytes: transfer.bytes, sha256: sink.digest(), keys: summary.keys ?? dbsize ?? 0,
-      rdbVersion: summary.version, server: session.server ?? master.server, diskless: transfer.diskless,
+      rdbVersion: summary.version, server: server, diskless: transfer.diskless,
       seconds: (clock.now - start).seconds)
   }
 
@@ -296,6 +313,8 @@ final class FileSink: SnapshotSink {
   }
 
   func digest() -> String { state.withLock { $0.hash.finalize() } }
+
+  var received: Int { state.withLock { $0.bytes } }
 }
 
 /// Size and SHA-256 of a file, read in 1 MiB blocks.

@@ -7,14 +7,15 @@ public protocol SnapshotSink: AnyObject, Sendable {
 /// How a snapshot is asked for.
 public struct SnapshotRequest: Sendable {
   /// Declare the replica capability for diskless transfer (`capa eof`): a node configured with
-  /// `repl-diskless-sync yes` then streams the RDB straight from its fork, after its
-  /// `repl-diskless-sync-delay`. Without it the node writes the RDB to its own disk first.
+  /// `repl-diskless-sync yes` (the default since Redis 7.0) then streams the RDB straight from its
+  /// fork, but only after its `repl-diskless-sync-delay` (5 s by default). Without it the node
+  /// writes the RDB to its own disk first and sends it at once, as `redis-cli --rdb` asks.
   public var acceptDiskless: Bool
   /// The longest silence tolerated while the node prepares or sends the snapshot (it sends a
   /// newline every second while it forks, so silence means a dead link or a stuck node).
   public var silenceBound: Duration
 
-  public init(acceptDiskless: Bool = true, silenceBound: Duration = .seconds(60)) {
+  public init(acceptDiskless: Bool = false, silenceBound: Duration = .seconds(60)) {
     self.acceptDiskless = acceptDiskless
     self.silenceBound = silenceBound
   }

@@ -17,7 +17,9 @@ struct BackupCommand: AsyncParsableCommand {
     abstract: "Snapshot every master's data (RDB, over the replication protocol) into a directory.",
     discussion: """
       Every master streams its RDB in parallel, as to a new replica (no access to the nodes' disks is \
-      needed). The directory gets one <node-id>.rdb per master, topology.json (every node's CLUSTER \
+      needed): by default each node writes the snapshot to its own disk first and sends it at once, as for \
+      redis-cli; a node that cannot write it is asked again for a diskless one (--diskless asks every node \
+      for that). The directory gets one <node-id>.rdb per master, topology.json (every node's CLUSTER \
       NODES) and, last, manifest.json (each master's id, address, slots, key count, size, SHA-256 and \
       server version): a directory without a manifest is not a backup. Files are written under .part \
       names and renamed when complete; a failed or interrupted backup removes what it wrote. \
@@ -36,9 +38,9 @@ struct BackupCommand: AsyncParsableCommand {
 
   @Flag(
     help:
-      "Ask for snapshots written to the nodes' disks first: no wait for repl-diskless-sync-delay, but each node writes its RDB file."
+      "Stream each snapshot from the node's fork, never written to its disk (waits the node's repl-diskless-sync-delay first, 5 s by default)."
   )
-  var viaDisk = false
+  var diskless = false
 
   @Option(help: "Seconds a node may send nothing while it prepares or streams its snapshot.")
   var snapshotTimeout: Double = 60
@@ -71,7 +73,7 @@ struct BackupCommand: AsyncParsableCommand {
     let backup = ClusterBackup(
       loader: connection.loader(reach), seed: reach.seed, directory: directory,
       request: SnapshotRequest(
-        acceptDiskless: !viaDisk, silenceBound: .milliseconds(Int(snapshotTimeout * 1000))),
+        acceptDiskless: diskless, silenceBound: .milliseconds(Int(snapshotTimeout * 1000))),
       progress: printer.report)
     let plan: BackupPlan
     do {

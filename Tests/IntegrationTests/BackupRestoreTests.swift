@@ -124,7 +124,7 @@ import Testing
       let slow = try await owner(of: 0, in: c)
       _ = try await call(c, slow, "CONFIG", "SET", "repl-diskless-sync-delay", "60")
       let slowId = try await nodeId(c, slow)
-      let running = try Run.spawn("rcadm", ["backup", seed, dir])
+      let running = try Run.spawn("rcadm", ["backup", seed, dir, "--diskless"])
       try pollUntil("the other masters' snapshots written and the slow one's started") {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
         return names.contains("\(slowId).rdb.part") && names.filter { $0.hasSuffix(".rdb") }.count == 2
@@ -135,9 +135,18 @@ import Testing
       #expect(try FileManager.default.contentsOfDirectory(atPath: dir).isEmpty)
       _ = try await call(c, slow, "CONFIG", "SET", "repl-diskless-sync-delay", "0")
 
-      // A disk-based snapshot (--via-disk) makes a backup that verifies.
-      let made = try Run.rcadm(["backup", seed, dir, "--via-disk"])
-      #expect(made.status == 0 && made.stdout.contains("from disk"), "\(made)")
+      // A node that cannot write its snapshot to disk (its directory removed from outside) is
+      // asked again for a diskless one; the others send theirs from disk.
+      let dirReply = try Run.program("redis-cli", ["-p", String(c[slow].port), "CONFIG", "GET", "dir"])
+      let nodeDir = try #require(dirReply.stdout.split(separator: "\n").last.map(String.init))
+      try FileManager.default.removeItem(atPath: nodeDir)
+      let made = try Run.rcadm(["backup", seed, dir, "--json"])
+      #expect(made.status == 0, "\(made)")
+      let transfers = (try manifest(dir)["snapshots"] as? [[String: Any]] ?? []).map {
+        ($0["node_id"] as? String ?? "", $0["transfer"] as? String ?? "")
+      }
+      #expect(transfers.count == 3)
+      #expect(transfers.allSatisfy { $0.1 == ($0.0 == slowId ? "diskless" : "disk") }, "\(transfers)")
       #expect(try Run.rcadm(["backup", "--verify", dir]).status == 0)
 
       // One byte changed: --verify names the file (exit 1) and restore refuses (exit 2).
