@@ -22,7 +22,7 @@ public struct RDBSummary: Sendable, Equatable {
     var bytes = [UInt8](repeating: 0, count: 1 << 20)
     var filled = 0
     while filled < bytes.count {
-      let n = bytes.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + filled, $0.count - filled) }
+      let n = bytes.withUnsafeMutableBytes { readChunk(fd, $0.baseAddress! + filled, $0.count - filled) }
       if n < 0 && errno == EINTR { continue }
       if n <= 0 { break }
       filled += n
@@ -127,4 +127,9 @@ public struct RDBSummary: Sendable, Equatable {
       return nil
     }
   }
+}
+
+/// read(2), named apart from `RDBSummary.read(path:)`.
+private func readChunk(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
+  read(fd, buffer, count)
 }

@@ -48,7 +48,7 @@ public struct Rcadm: AsyncParsableCommand {
       if wantsJSON && !jsonDocumentPrinted.load(ordering: .relaxed) {
         emit(report?.json ?? failureDocument(code: code, errorCode: errorCode, message: message))
       }
-      Glibc.exit(code)
+      exitProcess(code)
     }
     do {
       var command = try parseAsRoot(arguments)
@@ -58,7 +58,7 @@ public struct Rcadm: AsyncParsableCommand {
         try command.run()
       }
       await shutdownKubeClusters()
-      Glibc.exit(0)
+      exitProcess(0)
     } catch let error as RcadmError {
       let message = error.description.isEmpty ? "" : "rcadm: \(error.description)"
       switch error {
@@ -76,7 +76,7 @@ public struct Rcadm: AsyncParsableCommand {
     } catch let exit as ExitCode {
       // Thrown after the command printed its own report (check's findings, exec's error reply).
       await shutdownKubeClusters()
-      Glibc.exit(exit.rawValue)
+      exitProcess(exit.rawValue)
     } catch {
       let code = exitCode(for: error).rawValue
       if code == 0 {
@@ -84,7 +84,7 @@ public struct Rcadm: AsyncParsableCommand {
         await shutdownKubeClusters()
         let message = fullMessage(for: error)
         if !message.isEmpty { print(message) }
-        Glibc.exit(0)
+        exitProcess(0)
       }
       let mapped: Int32 = code == 1 && !(error is ExitCode) ? 2 : (code == 64 ? 2 : code)
       await fail(mapped, "usage", fullMessage(for: error))
@@ -103,10 +103,4 @@ public struct Rcadm: AsyncParsableCommand {
       ("next", .array([])),
     ])
   }
-}
-
-/// Output options shared by every command.
-struct OutputFlags: ParsableArguments {
-  @Flag(help: "Print one JSON document instead of text.")
-  var json = false
 }

@@ -79,12 +79,3 @@ struct AddNodeCommand: AsyncParsableCommand {
       ])
   }
 }
-
-/// A plan line as text, or as a JSON document when --json.
-func printOrJSON(_ json: Bool, text: String, json fields: [(String, JSON)]) {
-  if json {
-    emit(JSON.object([("dry_run", .bool(true))] + fields))
-  } else {
-    print(Terminal.bold(text))
-  }
-}

@@ -133,16 +133,3 @@ func printImportPlan(_ plan: ImportPlan, json: Bool) {
   }
   for w in plan.warnings { Terminal.error(Terminal.warn("[WARN] ") + w) }
 }
-
-/// Progress of an import: keys done of those the source held when planned, keys/s.
-final class ImportProgressPrinter: Sendable {
-  let line = ProgressLine()
-
-  func finish() { line.finish() }
-
-  func report(_ p: ImportProgress) {
-    guard let elapsed = line.due(final: false) else { return }
-    let rate = elapsed > 0 ? Double(p.keysDone) / elapsed : 0
-    line.show("keys \(p.keysDone)/\(p.keysTotal), \(Int(rate)) keys/s", final: false)
-  }
-}

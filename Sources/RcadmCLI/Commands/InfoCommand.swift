@@ -130,18 +130,3 @@ struct MasterInfo {
     ])
   }
 }
-
-func zip2<A, B>(_ a: A?, _ b: B?) -> (A, B)? {
-  guard let a, let b else { return nil }
-  return (a, b)
-}
-
-extension String {
-  /// Two decimals without Foundation's String(format:).
-  init(format2 value: Double) {
-    let scaled = (value * 100).rounded()
-    let whole = Int(scaled / 100)
-    let frac = abs(Int(scaled) % 100)
-    self = "\(whole).\(frac < 10 ? "0" : "")\(frac)"
-  }
-}

@@ -5,39 +5,6 @@ import Kubernetes
 import RedisClient
 import Synchronization
 
-/// Options of commands that move keys (reshard, rebalance, fix).
-struct MoverFlags: ParsableArguments {
-  @Option(help: "Keys per GETKEYSINSLOT/MIGRATE batch (redis-cli's --cluster-pipeline; its default is 10).")
-  var pipeline = 1000
-
-  @Option(help: "Seconds one MIGRATE batch may take (redis-cli's --cluster-timeout).")
-  var migrateTimeout: Double = 60
-
-  @Flag(
-    help:
-      "Overwrite keys that already exist on the target with a different value (default: stop and list them).")
-  var replace = false
-
-  func validate() throws {
-    guard pipeline >= 1 && pipeline <= 100_000 else {
-      throw ValidationError("--pipeline must be between 1 and 100000 (got \(pipeline))")
-    }
-    guard migrateTimeout > 0 && migrateTimeout <= 86_400 else {
-      throw ValidationError(
-        "--migrate-timeout must be a number of seconds above 0 and at most 86400 (got \(migrateTimeout))")
-    }
-  }
-
-  /// MIGRATE authenticates at the target itself, with the credentials every connection uses.
-  func options(_ reach: Reach) -> MigrateOptions {
-    var options = MigrateOptions(
-      keysPerBatch: pipeline, timeout: .milliseconds(Int(migrateTimeout * 1000)), replace: replace,
-      user: reach.options.user, password: reach.options.password)
-    options.warn = { Terminal.error(Terminal.warn("[WARN] ") + $0) }
-    return options
-  }
-}
-
 /// A progress line on stderr: rewritten in place on a terminal (at most every 100 ms), a line
 /// every few seconds otherwise; `final` lines always show.
 final class ProgressLine: Sendable {
@@ -88,5 +55,41 @@ final class MoveProgressPrinter: Sendable {
     line.show(
       "slots \(p.slotsDone)/\(p.slotsTotal), keys \(p.keysMoved), \(Int(rate)) keys/s, ETA \(Int(left.rounded())) s",
       final: final)
+  }
+}
+
+/// Progress of an import: keys done of those the source held when planned, keys/s.
+final class ImportProgressPrinter: Sendable {
+  let line = ProgressLine()
+
+  func finish() { line.finish() }
+
+  func report(_ p: ImportProgress) {
+    guard let elapsed = line.due(final: false) else { return }
+    let rate = elapsed > 0 ? Double(p.keysDone) / elapsed : 0
+    line.show("keys \(p.keysDone)/\(p.keysTotal), \(Int(rate)) keys/s", final: false)
+  }
+}
+
+/// Bytes received per master and the rate, on one progress line.
+final class BackupProgressPrinter: Sendable {
+  let line = ProgressLine()
+  let received = Mutex<[String: (bytes: Int, done: Bool)]>([:])
+  /// Masters in the backup, once planned.
+  let masters = Atomic<Int>(0)
+
+  func finish() { line.finish() }
+
+  func report(_ p: BackupProgress) {
+    let (total, done) = received.withLock { all in
+      all[p.node] = (p.bytes, p.finished)
+      return (all.values.reduce(0) { $0 + $1.bytes }, all.values.filter(\.done).count)
+    }
+    let count = masters.load(ordering: .relaxed)
+    guard let elapsed = line.due(final: false) else { return }
+    let rate = elapsed > 0 ? Double(total) / elapsed : 0
+    line.show(
+      "snapshots \(done)/\(count) done, \(BackupManifest.size(total)) received, \(BackupManifest.size(Int(rate)))/s",
+      final: false)
   }
 }
