@@ -66,20 +66,26 @@ let package = Package(
       ],
       swiftSettings: strict),
     .executableTarget(name: "rcadm", dependencies: ["RcadmCLI"], swiftSettings: strict),
+    // Test support without servers: the seeded PRNG and the redis-cli create heuristic (a baseline
+    // the planner's tests compare against; not part of the product).
+    .target(name: "TestSupport", dependencies: ["SlotPlanner", "ClusterKit"], swiftSettings: strict),
     // Test support: real redis-server processes on free loopback ports.
     .target(
       name: "TestCluster", dependencies: ["ClusterKit", "RedisClient", "RESP", "ClusterAdmin"],
       swiftSettings: strict),
     .testTarget(
-      name: "KubernetesTests", dependencies: ["Kubernetes", "ClusterKit"], exclude: ["Fixtures"],
+      name: "KubernetesTests", dependencies: ["Kubernetes", "ClusterKit", "TestSupport"],
+      exclude: ["Fixtures"],
       swiftSettings: strict),
     .testTarget(name: "ShellTests", dependencies: ["Shell", "RESP"], swiftSettings: strict),
-    .testTarget(name: "RESPTests", dependencies: ["RESP"], swiftSettings: strict),
+    .testTarget(name: "RESPTests", dependencies: ["RESP", "TestSupport"], swiftSettings: strict),
     .testTarget(
       name: "ClusterAdminTests", dependencies: ["ClusterAdmin", "ClusterKit", "RESP"], swiftSettings: strict),
-    .testTarget(name: "ClusterKitTests", dependencies: ["ClusterKit", "RESP"], swiftSettings: strict),
     .testTarget(
-      name: "SlotPlannerTests", dependencies: ["SlotPlanner", "ClusterKit"], swiftSettings: strict),
+      name: "ClusterKitTests", dependencies: ["ClusterKit", "RESP", "TestSupport"], swiftSettings: strict),
+    .testTarget(
+      name: "SlotPlannerTests", dependencies: ["SlotPlanner", "ClusterKit", "TestSupport"],
+      swiftSettings: strict),
     .testTarget(
       name: "RedisClientTests",
       dependencies: [

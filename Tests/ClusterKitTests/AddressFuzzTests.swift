@@ -1,4 +1,5 @@
 import ClusterKit
+import TestSupport
 import Testing
 
 /// Builds random seed-node words: `host:port`, `[ipv6]:port`, `host port`, and `redis[s]://` URLs

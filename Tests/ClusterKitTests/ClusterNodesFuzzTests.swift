@@ -1,4 +1,5 @@
 import ClusterKit
+import TestSupport
 import Testing
 
 /// Builds random CLUSTER NODES tables and prints them the many ways Redis and Valkey do (old

@@ -1,25 +1,10 @@
+import TestSupport
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
   import Darwin
 #endif
-
-/// Deterministic PRNG (SplitMix64): every fuzz round is reproducible from its seed.
-struct SplitMix64: RandomNumberGenerator {
-  var state: UInt64
-
-  init(seed: UInt64) {
-    state = seed
-  }
-
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-}
 
 /// How many rounds the seeded fuzz tests run: a modest count keeps CI's default run to a few
 /// seconds; `RCADM_FUZZ_SCALE=N` multiplies it for a longer local run (`scripts/fuzz.sh` is the

@@ -1,4 +1,5 @@
 import ClusterKit
+import TestSupport
 import Testing
 
 /// Builds random INFO replies: sections, `dbN:keys=…` keyspace lines, `slaveN:ip=…` replica lines,

@@ -1,5 +1,6 @@
 import ClusterKit
 import RESP
+import TestSupport
 import Testing
 
 /// Builds random CLUSTER SHARDS replies: RESP3 maps or RESP2 flat arrays, integers sent as

@@ -1,19 +1,7 @@
 import ClusterKit
 import SlotPlanner
+import TestSupport
 import Testing
-
-/// SplitMix64, so random topologies are the same on every run.
-struct SeededRandom: RandomNumberGenerator {
-  var state: UInt64
-
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE5_E4B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-}
 
 /// Nodes on hosts `h0`, `h1`, …: `sizes[i]` nodes on host `hi`, ports from 7000.
 func nodes(onHosts sizes: [Int]) -> [PlannerNode] {
@@ -24,7 +12,7 @@ func nodes(onHosts sizes: [Int]) -> [PlannerNode] {
 
 /// A random topology: `count` nodes over up to `maxDomains` domains with skewed sizes; half of them use
 /// explicit domains (zones spanning several hosts), half the host as the domain.
-func randomNodes(count: Int, maxDomains: Int, using random: inout SeededRandom) -> [PlannerNode] {
+func randomNodes(count: Int, maxDomains: Int, using random: inout SplitMix64) -> [PlannerNode] {
   let domains = Int.random(in: 1...maxDomains, using: &random)
   let weights = (0..<domains).map { _ in
     let u = Double.random(in: 0..<1, using: &random)

@@ -1,5 +1,6 @@
 import ClusterKit
 import SlotPlanner
+import TestSupport
 import Testing
 
 @Suite struct CreatePlannerExampleTests {

@@ -1,5 +1,6 @@
 import ClusterKit
 import SlotPlanner
+import TestSupport
 import Testing
 
 /// Masters `m0`, `m1`, … holding contiguous ranges of the given sizes, in order from slot 0.
@@ -148,7 +149,7 @@ func rebalanceError(_ masters: [MasterSlots], useEmptyMasters: Bool = false, thr
   /// applying it reaches `expected` with minimal moves from the donors' top slots, and it is deterministic.
   @Test(arguments: 0..<300)
   func randomRebalance(seed: UInt64) throws {
-    var random = SeededRandom(state: 9_000_000 + seed)
+    var random = SplitMix64(seed: 9_000_000 + seed)
     let masters = randomMasters(using: &random)
     let useEmpty = Bool.random(using: &random)
     let threshold: Double =

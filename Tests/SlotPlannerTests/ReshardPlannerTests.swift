@@ -1,5 +1,6 @@
 import ClusterKit
 import SlotPlanner
+import TestSupport
 import Testing
 
 /// The classic 3-master layout (0-5460, 5461-10922, 10923-16383) as masters `a`, `b`, `c`, plus an empty `d`.
@@ -15,7 +16,7 @@ func threeMastersAndEmpty() -> [MasterSlots] {
 /// 2–60 masters with random ids and weights (some 0) over a random partition of some or all slots: random
 /// cuts (some empty, sizes skewed) of either the slots in order (contiguous ranges) or the slots shuffled
 /// (scattered slots).
-func randomMasters(using random: inout SeededRandom) -> [MasterSlots] {
+func randomMasters(using random: inout SplitMix64) -> [MasterSlots] {
   let n = Int.random(in: 2...60, using: &random)
   var ids = Set<String>()
   while ids.count < n { ids.insert(String(UInt32.random(in: 0...UInt32.max, using: &random), radix: 16)) }
@@ -220,7 +221,7 @@ func isSorted(_ moves: [SlotMove]) -> Bool {
   /// partition, and the plan is deterministic whatever the input order.
   @Test(arguments: 0..<300)
   func randomReshard(seed: UInt64) throws {
-    var random = SeededRandom(state: 5_000_000 + seed)
+    var random = SplitMix64(seed: 5_000_000 + seed)
     let masters = randomMasters(using: &random)
     let target = masters.randomElement(using: &random)!.id
     let others = masters.map(\.id).filter { $0 != target }

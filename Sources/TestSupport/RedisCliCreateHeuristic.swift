@@ -1,3 +1,6 @@
+import ClusterKit
+import SlotPlanner
+
 /// A re-implementation of redis-cli's `--cluster create` placement (interleave by domain, rotate, first unused
 /// node of another domain, extra replicas pass, then the random swap optimiser with a seeded PRNG): the baseline
 /// that tests and benchmarks compare `CreatePlanner` against.
@@ -157,20 +160,5 @@ private final class Optimiser {
     cell[groupOf[r] * domainCount + domainOf[r]] -= 1
     groupOf[r] = g
     cell[g * domainCount + domainOf[r]] += 1
-  }
-}
-
-/// SplitMix64 (Steele, Lea and Flood): a tiny seeded generator, so "random" baselines are reproducible.
-struct SplitMix64: RandomNumberGenerator {
-  private var state: UInt64
-
-  init(seed: UInt64) { state = seed }
-
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE5_E4B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
   }
 }
