@@ -24,13 +24,19 @@ let package = Package(
   targets: [
     // RESP values, encoder and incremental decoder. No I/O, no dependencies.
     .target(name: "RESP", swiftSettings: strict),
-    // Hash slots, addresses, CLUSTER NODES/SHARDS/INFO parsing, ClusterView, findings.
-    .target(name: "ClusterKit", dependencies: ["RESP"], swiftSettings: strict),
+    // The bottom every other target shares: node addresses (and their parsing), the node-session
+    // and connector protocols, server and connection errors. No I/O of its own.
+    .target(name: "RedisCore", dependencies: ["RESP"], swiftSettings: strict),
+    // The cluster model, pure: hash slots, CLUSTER NODES/SHARDS/INFO parsing, ClusterView, findings.
+    .target(name: "ClusterKit", dependencies: ["RESP", "RedisCore"], swiftSettings: strict),
+    // Reading a live cluster through sessions: the parallel loader, LiveCluster, key scans.
+    .target(
+      name: "ClusterLoading", dependencies: ["ClusterKit", "RedisCore", "RESP"], swiftSettings: strict),
     // One connection to one node over a byte stream (TCP, TLS, a pipe).
     .target(
       name: "RedisClient",
       dependencies: [
-        "RESP", "ClusterKit",
+        "RESP", "RedisCore",
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOPosix", package: "swift-nio"),
         .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -38,16 +44,17 @@ let package = Package(
       ],
       swiftSettings: strict),
     // Pure plans: create allocation, reshard, rebalance, fix.
-    .target(name: "SlotPlanner", dependencies: ["ClusterKit"], swiftSettings: strict),
+    .target(name: "SlotPlanner", dependencies: ["ClusterKit", "RedisCore"], swiftSettings: strict),
     // Executes plans against live nodes.
     .target(
-      name: "ClusterAdmin", dependencies: ["SlotPlanner", "ClusterKit", "RedisClient", "RESP"],
+      name: "ClusterAdmin",
+      dependencies: ["SlotPlanner", "ClusterKit", "ClusterLoading", "RedisCore", "RESP"],
       swiftSettings: strict),
     // Kubernetes: kubectl discovery, exec/port-forward transports, cluster address <-> pod mapping.
     .target(
       name: "Kubernetes",
       dependencies: [
-        "ClusterKit", "RedisClient", "RESP",
+        "ClusterKit", "RedisCore", "RedisClient", "RESP",
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOPosix", package: "swift-nio"),
         .product(name: "Subprocess", package: "swift-subprocess"),
@@ -57,45 +64,53 @@ let package = Package(
     // The interactive shell: routing, line editing (libedit), history, completion.
     .systemLibrary(name: "CEditLine", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
     .target(
-      name: "Shell", dependencies: ["CEditLine", "RedisClient", "ClusterKit", "RESP"], swiftSettings: strict),
+      name: "Shell", dependencies: ["CEditLine", "RedisClient", "ClusterKit", "RedisCore", "RESP"],
+      swiftSettings: strict),
     .target(
       name: "RcadmCLI",
       dependencies: [
-        "ClusterAdmin", "ClusterKit", "RedisClient", "RESP", "SlotPlanner", "Shell", "Kubernetes",
+        "ClusterAdmin", "ClusterKit", "ClusterLoading", "RedisCore", "RedisClient", "RESP", "SlotPlanner",
+        "Shell",
+        "Kubernetes",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strict),
     .executableTarget(name: "rcadm", dependencies: ["RcadmCLI"], swiftSettings: strict),
     // Test support without servers: the seeded PRNG and the redis-cli create heuristic (a baseline
     // the planner's tests compare against; not part of the product).
-    .target(name: "TestSupport", dependencies: ["SlotPlanner", "ClusterKit"], swiftSettings: strict),
+    .target(
+      name: "TestSupport", dependencies: ["SlotPlanner", "ClusterKit", "RedisCore"], swiftSettings: strict),
     // Test support: real redis-server processes on free loopback ports.
     .target(
-      name: "TestCluster", dependencies: ["ClusterKit", "RedisClient", "RESP", "ClusterAdmin"],
+      name: "TestCluster", dependencies: ["ClusterKit", "RedisCore", "RedisClient", "RESP", "ClusterAdmin"],
       swiftSettings: strict),
     .testTarget(
-      name: "KubernetesTests", dependencies: ["Kubernetes", "ClusterKit", "TestSupport"],
+      name: "KubernetesTests", dependencies: ["Kubernetes", "ClusterKit", "RedisCore", "TestSupport"],
       exclude: ["Fixtures"],
       swiftSettings: strict),
     .testTarget(name: "ShellTests", dependencies: ["Shell", "RESP"], swiftSettings: strict),
     .testTarget(name: "RESPTests", dependencies: ["RESP", "TestSupport"], swiftSettings: strict),
     .testTarget(
-      name: "ClusterAdminTests", dependencies: ["ClusterAdmin", "ClusterKit", "RESP"], swiftSettings: strict),
+      name: "ClusterAdminTests",
+      dependencies: ["ClusterAdmin", "ClusterKit", "ClusterLoading", "RedisCore", "RESP"],
+      swiftSettings: strict),
     .testTarget(
       name: "ClusterKitTests", dependencies: ["ClusterKit", "RESP", "TestSupport"], swiftSettings: strict),
     .testTarget(
-      name: "SlotPlannerTests", dependencies: ["SlotPlanner", "ClusterKit", "TestSupport"],
+      name: "SlotPlannerTests", dependencies: ["SlotPlanner", "ClusterKit", "RedisCore", "TestSupport"],
       swiftSettings: strict),
     .testTarget(
       name: "RedisClientTests",
       dependencies: [
-        "RedisClient", "RESP", "ClusterKit", "TestCluster", .product(name: "NIOCore", package: "swift-nio"),
+        "RedisClient", "RESP", "RedisCore", "TestCluster", .product(name: "NIOCore", package: "swift-nio"),
       ],
       swiftSettings: strict),
     .testTarget(
       name: "IntegrationTests",
       dependencies: [
-        "TestCluster", "RedisClient", "ClusterKit", "RESP", "ClusterAdmin", "RcadmCLI", "Kubernetes",
+        "TestCluster", "RedisClient", "ClusterKit", "ClusterLoading", "RedisCore", "RESP", "ClusterAdmin",
+        "RcadmCLI",
+        "Kubernetes",
       ],
       swiftSettings: strict),
   ]

@@ -1,5 +1,7 @@
 import ClusterKit
+import ClusterLoading
 import RESP
+import RedisCore
 
 /// What add-node will do, decided before anything changes.
 public struct AddNodePlan: Sendable {

@@ -1,5 +1,6 @@
 import ClusterKit
 import RESP
+import RedisCore
 
 /// Bounded waits for the nodes of a cluster to agree.
 public enum Convergence {

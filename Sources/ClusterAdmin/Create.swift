@@ -1,5 +1,6 @@
 import ClusterKit
 import RESP
+import RedisCore
 import SlotPlanner
 
 /// Nodes that cannot form a cluster, all listed at once; nothing was changed.

@@ -1,5 +1,7 @@
 import ClusterKit
+import ClusterLoading
 import RESP
+import RedisCore
 
 /// What del-node will do, decided before anything changes.
 public struct DeleteNodePlan: Sendable {

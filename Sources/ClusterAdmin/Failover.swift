@@ -1,5 +1,7 @@
 import ClusterKit
+import ClusterLoading
 import RESP
+import RedisCore
 
 /// How CLUSTER FAILOVER runs on the replica.
 public enum FailoverMode: String, Sendable, CaseIterable {

@@ -1,5 +1,7 @@
 import ClusterKit
+import ClusterLoading
 import RESP
+import RedisCore
 
 /// One slot `fix` will repair, and how.
 public struct SlotRepair: Sendable {

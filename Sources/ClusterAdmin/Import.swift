@@ -1,5 +1,7 @@
 import ClusterKit
+import ClusterLoading
 import RESP
+import RedisCore
 import Synchronization
 
 /// Where `import` reads keys: one standalone node (any database) or every master of another cluster.

@@ -1,5 +1,6 @@
 import ClusterKit
 import RESP
+import RedisCore
 
 /// How keys travel between nodes (MIGRATE options).
 public struct MigrateOptions: Sendable {

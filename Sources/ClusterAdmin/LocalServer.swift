@@ -1,5 +1,6 @@
 import ClusterKit
 import RESP
+import RedisCore
 
 #if canImport(Glibc)
   import Glibc

@@ -1,5 +1,7 @@
 import ClusterKit
+import ClusterLoading
 import RESP
+import RedisCore
 import Synchronization
 
 /// A request to stop at the next safe point (Ctrl-C). Setting it is one atomic store, so a

@@ -1,5 +1,6 @@
 import ClusterKit
 import RESP
+import RedisCore
 
 /// What create and add-node need to know about a node before touching it.
 public struct ProbedNode: Sendable {

@@ -1,4 +1,6 @@
 import ClusterKit
+import ClusterLoading
+import RedisCore
 
 /// The cluster is not in a state where a change may start; nothing was changed.
 public struct NotReady: Error, Sendable, CustomStringConvertible {

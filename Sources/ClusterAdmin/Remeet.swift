@@ -1,5 +1,6 @@
 import ClusterKit
 import RESP
+import RedisCore
 
 /// A node as it is now: its id, where it really is, and what it believes about the others.
 public struct RemeetNode: Sendable {

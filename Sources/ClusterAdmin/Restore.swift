@@ -1,5 +1,7 @@
 import ClusterKit
+import ClusterLoading
 import RESP
+import RedisCore
 
 /// The target of a restore already holds keys and overwriting was not allowed; nothing changed.
 public struct RestoreTargetNotEmpty: Error, Sendable, CustomStringConvertible {

@@ -1,4 +1,5 @@
 import ClusterKit
+import RedisCore
 
 #if canImport(Glibc)
   import Glibc

@@ -1,5 +1,7 @@
 import ClusterKit
+import ClusterLoading
 import RESP
+import RedisCore
 
 /// `set-timeout`: CONFIG SET cluster-node-timeout and CONFIG REWRITE on every node, through the
 /// mutation pipeline (plan: the nodes and their current value; apply: every node in parallel).

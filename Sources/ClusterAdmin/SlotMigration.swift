@@ -1,4 +1,6 @@
 import ClusterKit
+import ClusterLoading
+import RedisCore
 import SlotPlanner
 
 /// What a move should do, decided by the caller from the loaded view (names already resolved to ids).

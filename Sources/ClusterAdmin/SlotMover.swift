@@ -1,5 +1,7 @@
 import ClusterKit
+import ClusterLoading
 import RESP
+import RedisCore
 import Synchronization
 
 /// Progress of a move, reported after every batch of slots.

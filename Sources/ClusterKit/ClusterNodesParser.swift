@@ -1,3 +1,4 @@
+import RedisCore
 import Synchronization
 
 /// A cluster reply (CLUSTER NODES, CLUSTER SHARDS) that does not have the expected shape.

@@ -1,3 +1,5 @@
+import RedisCore
+
 /// What rcadm knows about one node after loading the cluster.
 public struct NodeReport: Sendable {
   public var id: String

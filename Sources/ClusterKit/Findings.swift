@@ -1,3 +1,5 @@
+import RedisCore
+
 /// One problem `check` found. Both the human and the JSON output print these.
 public struct Finding: Hashable, Sendable, Codable {
   public enum Severity: String, Hashable, Sendable, Codable, Comparable {

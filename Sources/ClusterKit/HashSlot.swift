@@ -1,3 +1,5 @@
+import RedisCore
+
 /// Key → hash slot mapping, exactly as Redis Cluster computes it.
 public enum HashSlot {
   /// CRC16-CCITT (XMODEM) lookup table: one entry per possible high byte, computed once.

@@ -1,3 +1,5 @@
+import RedisCore
+
 /// One `slaveN:` line of INFO replication: a replica as its master sees it.
 public struct ReplicaLine: Hashable, Sendable {
   public var ip: String

@@ -1,4 +1,5 @@
 import RESP
+import RedisCore
 
 /// One shard of a CLUSTER SHARDS reply: a master, its replicas and the slots they serve.
 public struct ShardInfo: Hashable, Sendable {

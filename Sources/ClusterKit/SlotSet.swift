@@ -1,5 +1,4 @@
-/// The number of hash slots in a Redis Cluster.
-public let slotCount = 16384
+import RedisCore
 
 /// An inclusive range of hash slots, such as 0-5460.
 public struct SlotRange: Hashable, Sendable, Comparable, CustomStringConvertible, Codable {

@@ -3,6 +3,7 @@ import NIOCore
 import NIOPosix
 import RESP
 import RedisClient
+import RedisCore
 import Subprocess
 import Synchronization
 import SystemPackage

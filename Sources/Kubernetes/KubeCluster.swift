@@ -3,6 +3,7 @@ import NIOCore
 import NIOPosix
 import RESP
 import RedisClient
+import RedisCore
 import Synchronization
 
 /// What the user asked for with `k8s://…` and the `--kube-*` flags.

@@ -1,4 +1,5 @@
 import ClusterKit
+import RedisCore
 import Subprocess
 import Synchronization
 import SystemPackage

@@ -1,6 +1,7 @@
 import ClusterKit
 import NIOCore
 import NIOPosix
+import RedisCore
 import Synchronization
 import SystemPackage
 

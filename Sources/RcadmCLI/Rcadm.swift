@@ -2,6 +2,7 @@ import ArgumentParser
 import ClusterKit
 import Kubernetes
 import RedisClient
+import RedisCore
 import Synchronization
 
 #if canImport(Glibc)

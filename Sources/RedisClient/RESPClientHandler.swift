@@ -1,8 +1,8 @@
-import ClusterKit
 import NIOCore
 import NIOSSL
 import NIOTLS
 import RESP
+import RedisCore
 import Synchronization
 
 /// One batch of encoded commands and the promises for their replies.

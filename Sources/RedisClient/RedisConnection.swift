@@ -1,8 +1,8 @@
-import ClusterKit
 import NIOCore
 import NIOPosix
 import NIOSSL
 import RESP
+import RedisCore
 import Synchronization
 
 /// A connection to one Redis node over any NIO channel (TCP, TLS, or a process's pipes).

@@ -1,6 +1,6 @@
-import ClusterKit
 import NIOCore
 import RESP
+import RedisCore
 
 #if canImport(Glibc)
   import Glibc

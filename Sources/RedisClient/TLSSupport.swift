@@ -1,5 +1,5 @@
-import ClusterKit
 import NIOSSL
+import RedisCore
 
 #if canImport(Glibc)
   import Glibc

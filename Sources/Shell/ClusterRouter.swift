@@ -1,6 +1,7 @@
 import ClusterKit
 import RESP
 import RedisClient
+import RedisCore
 
 /// Where a command's keys are, from COMMAND: positions, or "ask the server" for movable keys.
 struct KeySpec: Sendable {

@@ -1,5 +1,6 @@
 import ClusterKit
 import RESP
+import RedisCore
 
 /// Tab completion of command names and subcommands, from the server's own COMMAND DOCS.
 public struct CommandCompleter: Sendable {

@@ -1,4 +1,5 @@
 import ClusterKit
+import RedisCore
 
 /// A node to place in a new cluster, with the failure domain (host, Kubernetes node, zone) it shares fate with.
 public struct PlannerNode: Hashable, Sendable, CustomStringConvertible {

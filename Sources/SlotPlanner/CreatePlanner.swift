@@ -1,4 +1,5 @@
 import ClusterKit
+import RedisCore
 
 /// Plans which nodes of a new cluster become masters (with which slots) and which replicate whom, keeping
 /// replicas out of their master's failure domain, masters spread over domains, and siblings apart.

@@ -1,4 +1,5 @@
 import ClusterKit
+import RedisCore
 
 /// What `rebalance` should do: the slot moves, and how many slots each master taking part ends with.
 public struct RebalancePlan: Hashable, Sendable {

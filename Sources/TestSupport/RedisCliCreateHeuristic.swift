@@ -1,4 +1,5 @@
 import ClusterKit
+import RedisCore
 import SlotPlanner
 
 /// A re-implementation of redis-cli's `--cluster create` placement (interleave by domain, rotate, first unused

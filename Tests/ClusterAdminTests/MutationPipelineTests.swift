@@ -1,5 +1,6 @@
 import ClusterKit
 import RESP
+import RedisCore
 import Synchronization
 import Testing
 

@@ -1,4 +1,5 @@
 import ClusterKit
+import RedisCore
 import Testing
 
 /// Captured from a Redis 7.0.15 cluster (6 nodes, slot 100 being migrated from :31001 to :31002,

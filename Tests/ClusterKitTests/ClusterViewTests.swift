@@ -1,3 +1,4 @@
+import RedisCore
 import Testing
 
 @testable import ClusterKit

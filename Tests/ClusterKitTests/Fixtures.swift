@@ -1,3 +1,5 @@
+import RedisCore
+
 @testable import ClusterKit
 
 /// Node ids of the fixture clusters. `m1` and `m2` share the prefix `e7d1` on purpose.

@@ -1,5 +1,7 @@
 import ClusterKit
+import ClusterLoading
 import RESP
+import RedisCore
 import Testing
 
 private typealias ID = FixtureID

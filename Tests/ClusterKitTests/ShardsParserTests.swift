@@ -1,5 +1,6 @@
 import ClusterKit
 import RESP
+import RedisCore
 import Testing
 
 private func bulk(_ s: String) -> RESPValue { .bulkString(Array(s.utf8)) }

@@ -1,6 +1,7 @@
 import ClusterKit
 import Foundation
 import RedisClient
+import RedisCore
 import TestCluster
 import Testing
 

@@ -1,5 +1,6 @@
 import ClusterKit
 import Foundation
+import RedisCore
 import TestCluster
 import Testing
 

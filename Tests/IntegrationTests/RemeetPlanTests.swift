@@ -1,6 +1,7 @@
 import ClusterAdmin
 import ClusterKit
 import RESP
+import RedisCore
 import Testing
 
 /// `fix --remeet` planning, without servers.

@@ -2,6 +2,7 @@ import ClusterKit
 import Foundation
 import RESP
 import RedisClient
+import RedisCore
 import TestCluster
 import Testing
 

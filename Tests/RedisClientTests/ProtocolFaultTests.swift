@@ -2,6 +2,7 @@ import ClusterKit
 import Foundation
 import NIOCore
 import RESP
+import RedisCore
 import TestCluster
 import Testing
 

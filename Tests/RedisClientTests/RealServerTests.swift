@@ -1,6 +1,7 @@
 import ClusterKit
 import RESP
 import RedisClient
+import RedisCore
 import TestCluster
 import Testing
 

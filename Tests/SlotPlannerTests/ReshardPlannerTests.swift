@@ -1,4 +1,5 @@
 import ClusterKit
+import RedisCore
 import SlotPlanner
 import TestSupport
 import Testing

@@ -1,7 +1,9 @@
 import ArgumentParser
 import ClusterAdmin
 import ClusterKit
+import ClusterLoading
 import Kubernetes
+import RedisCore
 import Synchronization
 
 #if canImport(Glibc)

@@ -1,6 +1,8 @@
 import ArgumentParser
 import ClusterKit
+import ClusterLoading
 import RESP
+import RedisCore
 
 /// `rcadm call`: one command on every node in parallel.
 struct CallCommand: AsyncParsableCommand {

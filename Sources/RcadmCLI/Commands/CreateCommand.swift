@@ -2,6 +2,7 @@ import ArgumentParser
 import ClusterAdmin
 import ClusterKit
 import Kubernetes
+import RedisCore
 import SlotPlanner
 
 /// `rcadm create`: validate every node, plan with anti-affinity, then form the cluster.

@@ -1,6 +1,8 @@
 import ArgumentParser
 import ClusterAdmin
 import ClusterKit
+import ClusterLoading
+import RedisCore
 
 /// `rcadm del-node ADDR NODE`: remove a node, even a failed or unreachable one.
 struct DelNodeCommand: AsyncParsableCommand {

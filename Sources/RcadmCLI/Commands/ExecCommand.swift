@@ -2,6 +2,7 @@ import ArgumentParser
 import ClusterKit
 import RESP
 import RedisClient
+import RedisCore
 import Shell
 
 /// `rcadm exec`: one routed command for scripts.

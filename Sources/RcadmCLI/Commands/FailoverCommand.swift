@@ -1,6 +1,8 @@
 import ArgumentParser
 import ClusterAdmin
 import ClusterKit
+import ClusterLoading
+import RedisCore
 
 extension FailoverMode: ExpressibleByArgument {}
 

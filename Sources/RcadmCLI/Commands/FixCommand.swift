@@ -1,7 +1,9 @@
 import ArgumentParser
 import ClusterAdmin
 import ClusterKit
+import ClusterLoading
 import Kubernetes
+import RedisCore
 
 /// `rcadm fix`: repair open, uncovered and multiply-owned slots without losing keys.
 struct FixCommand: AsyncParsableCommand {

@@ -1,7 +1,9 @@
 import ArgumentParser
 import ClusterAdmin
 import ClusterKit
+import ClusterLoading
 import RedisClient
+import RedisCore
 
 /// `rcadm import`: every key of a standalone node (or of another cluster) into the cluster.
 struct ImportCommand: AsyncParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ClusterAdmin
 import ClusterKit
+import RedisCore
 import SlotPlanner
 
 /// `rcadm rebalance`: even out slots across masters by weight with the fewest moves.

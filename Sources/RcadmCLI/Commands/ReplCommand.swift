@@ -2,6 +2,7 @@ import ArgumentParser
 import ClusterKit
 import RESP
 import RedisClient
+import RedisCore
 import Shell
 
 /// `rcadm repl`: an interactive shell that routes every command to the node owning its keys.

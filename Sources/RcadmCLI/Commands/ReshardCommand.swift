@@ -1,6 +1,7 @@
 import ArgumentParser
 import ClusterAdmin
 import ClusterKit
+import RedisCore
 import SlotPlanner
 
 /// `rcadm reshard`: move N slots (and their keys) from some masters to one.

@@ -1,7 +1,9 @@
 import ArgumentParser
 import ClusterAdmin
 import ClusterKit
+import ClusterLoading
 import RedisClient
+import RedisCore
 
 /// `rcadm restore`: a backup into a running cluster of any shape.
 struct RestoreCommand: AsyncParsableCommand {

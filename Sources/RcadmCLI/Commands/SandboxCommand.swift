@@ -2,6 +2,7 @@ import ArgumentParser
 import ClusterAdmin
 import ClusterKit
 import RedisClient
+import RedisCore
 
 /// `rcadm sandbox up|down|status`: local redis-server processes to try rcadm on.
 struct SandboxCommand: AsyncParsableCommand {

@@ -1,6 +1,8 @@
 import ArgumentParser
 import ClusterAdmin
 import ClusterKit
+import ClusterLoading
+import RedisCore
 
 /// `rcadm set-timeout ADDR MS`: cluster-node-timeout on every node, persisted.
 struct SetTimeoutCommand: AsyncParsableCommand {

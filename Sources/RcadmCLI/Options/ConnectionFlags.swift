@@ -1,6 +1,7 @@
 import ArgumentParser
 import ClusterKit
 import RedisClient
+import RedisCore
 import Synchronization
 
 #if canImport(Glibc)

@@ -2,6 +2,7 @@ import ArgumentParser
 import ClusterKit
 import Kubernetes
 import RedisClient
+import RedisCore
 import Synchronization
 
 /// Kubernetes options: the parts of a `k8s://[CONTEXT/]NAMESPACE/SELECTOR` address as flags, and how

@@ -3,6 +3,7 @@ import ClusterAdmin
 import ClusterKit
 import Kubernetes
 import RedisClient
+import RedisCore
 import Synchronization
 
 /// Options of commands that move keys (reshard, rebalance, fix).

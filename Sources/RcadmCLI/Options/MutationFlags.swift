@@ -1,7 +1,9 @@
 import ArgumentParser
 import ClusterAdmin
 import ClusterKit
+import ClusterLoading
 import RedisClient
+import RedisCore
 
 /// Flags of every command that changes a cluster: plan, ask, apply.
 struct MutationFlags: ParsableArguments {

@@ -2,6 +2,7 @@ import ArgumentParser
 import ClusterAdmin
 import ClusterKit
 import RedisClient
+import RedisCore
 
 /// What a command changed before it failed or was stopped, for the message and the JSON document.
 struct ChangeReport {

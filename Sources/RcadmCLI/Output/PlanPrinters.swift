@@ -1,5 +1,7 @@
 import ClusterAdmin
 import ClusterKit
+import ClusterLoading
+import RedisCore
 import SlotPlanner
 
 func printMovePlan(_ plan: SlotMigrationPlan, title: String, json: Bool) {

@@ -3,6 +3,7 @@ import ClusterAdmin
 import ClusterKit
 import Kubernetes
 import RedisClient
+import RedisCore
 import Synchronization
 
 /// A progress line on stderr: rewritten in place on a terminal (at most every 100 ms), a line

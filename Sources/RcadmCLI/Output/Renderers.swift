@@ -1,6 +1,8 @@
 import ArgumentParser
 import ClusterKit
+import ClusterLoading
 import RedisClient
+import RedisCore
 
 /// Human text for slot sets: "0-5460 (5461 slots)".
 func slotSummary(_ slots: SlotSet) -> String {

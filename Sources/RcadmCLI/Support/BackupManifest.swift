@@ -2,6 +2,7 @@ import ArgumentParser
 import ClusterAdmin
 import ClusterKit
 import Kubernetes
+import RedisCore
 import Synchronization
 
 #if canImport(Glibc)

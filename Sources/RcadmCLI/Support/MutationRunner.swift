@@ -1,7 +1,9 @@
 import ArgumentParser
 import ClusterAdmin
 import ClusterKit
+import ClusterLoading
 import RedisClient
+import RedisCore
 
 /// Asks before a change unless --yes; without a terminal it refuses and names --yes.
 func confirm(_ question: String, _ flags: MutationFlags) throws {

@@ -1,7 +1,9 @@
 import ArgumentParser
 import ClusterKit
+import ClusterLoading
 import Kubernetes
 import RedisClient
+import RedisCore
 import Synchronization
 
 /// How a command reaches its nodes: plain addresses, or the pods of a k8s:// target through kubectl.

@@ -1,5 +1,7 @@
 import ClusterAdmin
 import ClusterKit
+import ClusterLoading
+import RedisCore
 import SlotPlanner
 
 /// Shared by reshard and rebalance: print the plan, confirm, move with progress, report.

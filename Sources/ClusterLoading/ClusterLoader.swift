@@ -1,4 +1,6 @@
+import ClusterKit
 import RESP
+import RedisCore
 
 /// The seed could not be read, so nothing about the cluster can be said (exit code 2).
 public struct SeedError: Error, Sendable, CustomStringConvertible {

@@ -1,4 +1,6 @@
+import ClusterKit
 import RESP
+import RedisCore
 
 /// Finds keys stored in slots their node does not own (redis-cli's --cluster-search-multiple-owners).
 public enum KeyScan {

@@ -1,0 +1,2 @@
+/// The number of hash slots in a Redis Cluster.
+public let slotCount = 16384
