@@ -38,12 +38,12 @@ struct LocalServer: Sendable {
             timeout: timeout, connector: try connector(server.password))
           return (server, session)
         } catch let failure as LoadFailure {
-          await server.stop()
+          server.stop()
           if failure.description.contains("Address already in use") { continue }
           reasons.append("\(binary): \(failure.description)")
           break
         } catch {
-          await server.stop()
+          server.stop()
           throw error
         }
       }
@@ -149,13 +149,12 @@ struct LocalServer: Sendable {
   }
 
   /// SIGTERM (the server saves nothing: `save ""`), SIGKILL after 5 s; removes the directory.
-  func stop() async {
+  /// Blocking, not async: it must finish also when the task that started the server is cancelled.
+  func stop() {
     if let pid, LocalProcess.isAlive(pid) {
       LocalProcess.terminate(pid)
       let deadline = ContinuousClock.now + .seconds(5)
-      while LocalProcess.isAlive(pid) && ContinuousClock.now < deadline {
-        try? await Task.sleep(for: .milliseconds(10))
-      }
+      while LocalProcess.isAlive(pid) && ContinuousClock.now < deadline { usleep(10_000) }
       if LocalProcess.isAlive(pid) { LocalProcess.terminate(pid, force: true) }
     }
     _ = LocalProcess.run("/bin/rm", ["-rf", directory])

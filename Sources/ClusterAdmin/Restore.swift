@@ -2,6 +2,7 @@ import ClusterKit
 import ClusterLoading
 import RESP
 import RedisCore
+import Synchronization
 
 /// The target of a restore already holds keys and overwriting was not allowed; nothing changed.
 public struct RestoreTargetNotEmpty: Error, Sendable, CustomStringConvertible {
@@ -95,44 +96,30 @@ public struct BackupRestore: ClusterMutation {
   public func apply(_ plan: RestorePlan, _ context: ApplyContext) async throws -> RestoreReport {
     let clock = ContinuousClock()
     let start = clock.now
-    var loaded = 0
-    var imported = 0
-    var volatile = 0
     let total = plan.totalKeys
-    for snapshot in plan.snapshots {
-      try context.stop.checkpoint()
-      let path = "\(directory)/\(snapshot.file)"
-      // Loading reads the file at some tens of MB/s at worst; the bound grows with its size.
-      let bound = Duration.seconds(30) + .seconds(Double(snapshot.bytes) / 20e6)
-      let (server, session) = try await LocalServer.start(
-        loading: path, binaries: servers, timeout: bound, connector: localConnector)
-      do {
-        let replies = try await session.pipeline([["DBSIZE"], ["INFO", "keyspace"]])
-        let keys = replies[0].int ?? 0
-        loaded += keys
-        volatile += Self.keysWithTTL(replies[1].string ?? "")
-        let source = ImportSourceNode(
-          session: session, label: "\(snapshot.file) (\(snapshot.address))", keys: keys)
-        let done = imported
-        let importer = KeyImport(
-          loader: loader, seed: seed, wait: wait,
-          source: ImportSource(seed: server.address, connector: try localConnector(server.password)),
-          migrate: migrate,
-          progress: { p in progress(ImportProgress(keysDone: done + p.keysDone, keysTotal: total)) })
-        let report = try await importer.apply(
-          ImportPlan(
-            cluster: plan.cluster, sources: [source], sourceIsCluster: false, warnings: [],
-            owners: plan.owners),
-          context)
-        imported += report.keysImported
-      } catch {
-        await session.close()
-        await server.stop()
-        throw error
+    let done = Mutex(0)
+    // The files load and import side by side: each local server runs its MIGRATEs on its own, so
+    // several sources keep the target masters busy where one would leave them waiting.
+    let report: @Sendable (Int) -> Void = { moved in
+      let sum = done.withLock {
+        $0 += moved
+        return $0
       }
-      await session.close()
-      await server.stop()
+      progress(ImportProgress(keysDone: sum, keysTotal: total))
     }
+    let counts = try await withThrowingTaskGroup(of: (loaded: Int, volatile: Int, imported: Int).self) {
+      group in
+      var counts: [(loaded: Int, volatile: Int, imported: Int)] = []
+      for (i, snapshot) in plan.snapshots.enumerated() {
+        if i >= Self.parallelFiles, let c = try await group.next() { counts.append(c) }
+        group.addTask { try await restore(snapshot, plan, context, moved: report) }
+      }
+      while let c = try await group.next() { counts.append(c) }
+      return counts
+    }
+    let loaded = counts.reduce(0) { $0 + $1.loaded }
+    let volatile = counts.reduce(0) { $0 + $1.volatile }
+    let imported = counts.reduce(0) { $0 + $1.imported }
     var after = 0
     for m in plan.cluster.view.masters {
       guard let s = plan.cluster.session(m.id) else { continue }
@@ -151,6 +138,52 @@ public struct BackupRestore: ClusterMutation {
     return RestoreReport(
       keysLoaded: loaded, keysImported: imported, keysAfter: after, keysWithTTL: volatile,
       duration: clock.now - start)
+  }
+
+  /// Files loaded and imported at once.
+  static let parallelFiles = 3
+
+  /// One file: a local server loads it, its keys are imported, the server is stopped (also when
+  /// the import fails or is cancelled). `moved` is told how many keys each batch moved.
+  func restore(
+    _ snapshot: SnapshotRecord, _ plan: RestorePlan, _ context: ApplyContext,
+    moved: @escaping @Sendable (Int) -> Void
+  ) async throws -> (loaded: Int, volatile: Int, imported: Int) {
+    try context.stop.checkpoint()
+    let path = "\(directory)/\(snapshot.file)"
+    // Loading reads the file at some tens of MB/s at worst; the bound grows with its size.
+    let bound = Duration.seconds(30) + .seconds(Double(snapshot.bytes) / 20e6)
+    let (server, session) = try await LocalServer.start(
+      loading: path, binaries: servers, timeout: bound, connector: localConnector)
+    do {
+      let replies = try await session.pipeline([["DBSIZE"], ["INFO", "keyspace"]])
+      let keys = replies[0].int ?? 0
+      let source = ImportSourceNode(
+        session: session, label: "\(snapshot.file) (backup of \(snapshot.address))", keys: keys)
+      let reported = Mutex(0)
+      let importer = KeyImport(
+        loader: loader, seed: seed, wait: wait,
+        source: ImportSource(seed: server.address, connector: try localConnector(server.password)),
+        migrate: migrate,
+        progress: { p in
+          let step = reported.withLock { last in
+            defer { last = p.keysDone }
+            return p.keysDone - last
+          }
+          moved(step)
+        })
+      let report = try await importer.apply(
+        ImportPlan(
+          cluster: plan.cluster, sources: [source], sourceIsCluster: false, warnings: [], owners: plan.owners),
+        context)
+      await session.close()
+      server.stop()
+      return (keys, Self.keysWithTTL(replies[1].string ?? ""), report.keysImported)
+    } catch {
+      await session.close()
+      server.stop()
+      throw error
+    }
   }
 
   /// `expires=` of db0 in INFO keyspace.

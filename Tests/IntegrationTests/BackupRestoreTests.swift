@@ -207,4 +207,47 @@ import Testing
       #expect(try Run.program("valkey-cli", ["--cluster", "check", v.addressStrings[0]]).status == 0)
     }
   }
+
+  /// Ctrl-C during a restore, once keys are seen arriving: exit 3, the local servers stopped and
+  /// their directories gone, and the printed rerun (with --replace) finishes the restore.
+  @Test func ctrlCDuringARestoreThenTheRerunFinishes() async throws {
+    try await withTestCluster(3) { c in
+      #expect(try Run.rcadm(["create"] + c.addressStrings + ["--yes"]).status == 0)
+      let seed = c.addressStrings[0]
+      #expect(
+        try Run.program("python3", [oracle, "fill", seed, "3000", "--cluster"], timeout: 120).status == 0)
+      let before = try snapshot(seed)
+      let dir = temporaryDirectory()
+      defer { try? FileManager.default.removeItem(atPath: dir) }
+      #expect(try Run.rcadm(["backup", seed, dir]).status == 0)
+      for i in c.servers.indices { _ = try await call(c, i, "FLUSHALL") }
+      let scratch = {
+        Set((try? FileManager.default.contentsOfDirectory(atPath: "/tmp")) ?? []).filter {
+          $0.hasPrefix("rcadm-restore-")
+        }
+      }
+      let scratchBefore = scratch()
+      let running = try Run.spawn("rcadm", ["restore", dir, seed, "--pipeline", "1", "--yes"])
+      try pollUntil("restored keys arriving in the cluster") {
+        var total = 0
+        for s in c.servers {
+          let r = try Run.program("redis-cli", ["-p", String(s.port), "DBSIZE"])
+          total += Int(r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+        }
+        return total >= 30
+      }
+      running.signal(SIGINT)
+      let stopped = running.wait()
+      #expect(stopped.status == 3, "\(stopped)")
+      #expect(scratch().subtracting(scratchBefore).isEmpty, "local servers' directories left behind")
+      let rerun = try #require(
+        stopped.stderr.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+          .first { $0.hasPrefix("Next: rcadm restore") && $0.contains("--replace") }, "\(stopped)")
+      let words = rerun.dropFirst("Next: rcadm ".count).split(separator: " ").map(String.init)
+      let resumed = try Run.rcadm(words + ["--yes"])
+      #expect(resumed.status == 0, "\(resumed)")
+      try verify(seed, before, keys: 3000)
+      try expectBothChecksPass(seed)
+    }
+  }
 }
