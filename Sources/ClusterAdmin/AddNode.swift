@@ -35,8 +35,9 @@ public enum AddNode {
       if let masterName {
         switch cluster.view.resolve(masterName) {
         case .success(let m) where m.isMaster: master = m
-        case .success(let m): problems.append("--master \(masterName): \(m.label) is a replica, not a master")
-        case .failure(let e): problems.append("--master: \(e)")
+        case .success(let m):
+          problems.append("the master given, \(masterName): \(m.label) is a replica, not a master")
+        case .failure(let e): problems.append("the master given: \(e)")
         }
       } else {
         master = pickMaster(cluster.view, newDomain: domain(probed.ip), domain: domain)

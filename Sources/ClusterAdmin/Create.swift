@@ -4,9 +4,13 @@ import RedisCore
 import SlotPlanner
 
 /// Nodes that cannot form a cluster, all listed at once; nothing was changed.
-public struct ValidationProblems: Error, Sendable, CustomStringConvertible {
+public struct ValidationProblems: Error, Sendable, CustomStringConvertible, SuggestsRemedies {
   public var problems: [String]
-  public init(_ problems: [String]) { self.problems = problems }
+  public var remedies: [Remedy]
+  public init(_ problems: [String], remedies: [Remedy] = []) {
+    self.problems = problems
+    self.remedies = remedies
+  }
   public var description: String {
     problems.count == 1
       ? problems[0] : "\(problems.count) problems:\n" + problems.map { "  - \($0)" }.joined(separator: "\n")
@@ -14,9 +18,13 @@ public struct ValidationProblems: Error, Sendable, CustomStringConvertible {
 }
 
 /// A step of an operation that failed after changes were made.
-public struct OperationError: Error, Sendable, CustomStringConvertible {
+public struct OperationError: Error, Sendable, CustomStringConvertible, SuggestsRemedies {
   public var description: String
-  public init(_ description: String) { self.description = description }
+  public var remedies: [Remedy]
+  public init(_ description: String, remedies: [Remedy] = []) {
+    self.description = description
+    self.remedies = remedies
+  }
 }
 
 /// A validated create: every node probed and empty, and the plan computed.

@@ -22,9 +22,13 @@ public enum DeleteNode {
     case .failure(let e): throw ValidationProblems([e.description])
     }
     if victim.isMaster && !victim.entry.slots.isEmpty {
-      throw ValidationProblems([
-        "\(victim.label) (\(victim.shortId)) owns \(victim.entry.slots.count) slot(s) (\(victim.entry.slots.rangesDescription)); move them to other masters first, e.g. rcadm reshard \(view.seed) --from \(victim.shortId) --to <master> --slots \(victim.entry.slots.count)"
-      ])
+      throw ValidationProblems(
+        [
+          "\(victim.label) (\(victim.shortId)) owns \(victim.entry.slots.count) slot(s) (\(victim.entry.slots.rangesDescription)); move them to other masters first"
+        ],
+        remedies: [
+          .moveSlotsAway(seed: view.seed.description, node: victim.shortId, slots: victim.entry.slots.count)
+        ])
     }
     let others = view.nodes.filter { $0.id != victim.id }
     if others.filter(\.isReachable).isEmpty {

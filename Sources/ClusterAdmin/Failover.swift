@@ -42,12 +42,14 @@ public enum Failover {
     if let replica {
       chosen = try resolve(replica)
       guard chosen.isReplica else {
-        throw ValidationProblems(["\(chosen.label) is a master; --replica needs a replica"])
+        throw ValidationProblems(["\(chosen.label) is a master; the replica to promote must be a replica"])
       }
     } else {
       let m = try resolve(master ?? "")
       guard m.isMaster else {
-        throw ValidationProblems(["\(m.label) is a replica; --master needs a master (or use --replica)"])
+        throw ValidationProblems([
+          "\(m.label) is a replica; the master to fail over must be a master (or name it as the replica to promote)"
+        ])
       }
       let candidates = view.replicas(of: m.id).filter(\.isReachable)
       guard
@@ -70,13 +72,14 @@ public enum Failover {
     let linkUp = chosen.info["master_link_status"] == "up"
     let masterDown = !m.isReachable || m.entry.flags.contains(.fail) || m.entry.flags.contains(.pfail)
     if masterDown && mode == .coordinated {
-      throw ValidationProblems([
-        "\(m.label) is \(m.isReachable ? "flagged failing" : "unreachable (\(m.unreachableReason ?? ""))"), and a coordinated failover needs the master to answer; use --force (a majority of masters still votes) or --takeover"
-      ])
+      throw ValidationProblems(
+        [
+          "\(m.label) is \(m.isReachable ? "flagged failing" : "unreachable (\(m.unreachableReason ?? ""))"), and a coordinated failover needs the master to answer"
+        ], remedies: [.forceFailover])
     }
     if !linkUp && mode == .coordinated {
       throw ReplicaNotLinked(problems: [
-        "\(chosen.label)'s replication link to \(m.label) is down, so a coordinated failover cannot sync with the master; use --force (a majority of masters still votes) or --takeover"
+        "\(chosen.label)'s replication link to \(m.label) is down, so a coordinated failover cannot sync with the master"
       ])
     }
     let masterOffset = Int(m.info["master_repl_offset"] ?? "")
@@ -146,8 +149,9 @@ public enum Failover {
 
 /// A coordinated failover needs the replica's link to its master up; it may only be syncing
 /// (a replica that just joined), so the caller may wait for it.
-public struct ReplicaNotLinked: Error, Sendable, CustomStringConvertible {
+public struct ReplicaNotLinked: Error, Sendable, CustomStringConvertible, SuggestsRemedies {
   public var problems: [String]
+  public var remedies: [Remedy] { [.forceFailover] }
   public var description: String { problems.joined(separator: "; ") }
 }
 

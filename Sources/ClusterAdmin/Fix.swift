@@ -31,8 +31,8 @@ public enum Fix {
     if !unreachable.isEmpty && !allowUnreachable {
       throw ValidationProblems(
         unreachable.map {
-          "\($0.label) (\($0.shortId)) is unreachable and may hold keys of the slots to fix; bring it back, remove it (rcadm del-node), or pass --fix-with-unreachable-masters"
-        })
+          "\($0.label) (\($0.shortId)) is unreachable and may hold keys of the slots to fix: bring it back, or see below"
+        }, remedies: [.removeNode, .allowUnreachableMasters])
     }
     var claims: [Int: [String]] = [:]
     var open = Set<Int>()

@@ -260,36 +260,59 @@ public struct KeyImport: ClusterMutation {
       }
       throw error
     }
+    // Every MIGRATE that succeeded is recorded before any failure is handled: the pipeline ran
+    // them all, so a refusal of one must not hide the keys the others moved.
     var moved = 0
+    var refused: [(batch: (owner: NodeReport, address: NodeAddress, keys: [[UInt8]]), message: String)] = []
     for (batch, reply) in zip(batches, replies) {
-      let address = batch.address
-      var count = 0
       if let message = reply.errorMessage {
-        if message.contains("BUSYKEY"), let target = plan.cluster.session(batch.owner.id) {
-          // Keys identical on both sides are overwritten with themselves; different ones stop the import.
-          count = try await migrator.resolveBusyKeys(
-            HashSlot.slot(for: batch.keys[0]), batch.keys, source: node.session, target: address,
-            targetSession: target)
-        } else if message.contains("MOVED") || message.contains("ASK") {
-          throw OperationError(
-            "the target's slots moved during the import (\(message)); rerun the import to go on with the keys left"
-          )
-        } else if message.contains("payload version") {
-          throw OperationError(
-            "\(batch.owner.label) cannot read the keys of \(node.label) (\(message)): its server reads an older RDB format than the source's writes; use a target server at least as new as the source's"
-          )
-        } else {
-          throw OperationError("MIGRATE from \(node.label) to \(batch.owner.label) failed: \(message)")
-        }
+        refused.append((batch, message))
       } else if reply.string != "NOKEY" {
-        count = batch.keys.count
+        ledger.record(
+          Change(.keysImported, node: batch.owner.label, peer: node.label, keys: batch.keys.count))
+        moved += batch.keys.count
       }
-      if count > 0 {
+    }
+    for (batch, message) in refused {
+      do {
+        guard message.contains("BUSYKEY"), let target = plan.cluster.session(batch.owner.id) else {
+          throw Self.migrateFailure(message, batch.owner, node)
+        }
+        // Keys identical on both sides are overwritten with themselves; different ones stop the import.
+        let count = try await migrator.resolveBusyKeys(
+          HashSlot.slot(for: batch.keys[0]), batch.keys, source: node.session, target: batch.address,
+          targetSession: target)
         ledger.record(Change(.keysImported, node: batch.owner.label, peer: node.label, keys: count))
         moved += count
+      } catch {
+        // A refused MIGRATE … KEYS may have moved the keys before the one refused; not when the
+        // target cannot read the source's format at all (every key carries the same version).
+        if !message.contains("payload version") {
+          ledger.record(
+            Change(
+              .keysImported, node: batch.owner.label, peer: node.label, keys: batch.keys.count, certain: false
+            ))
+        }
+        throw error
       }
     }
     return (moved, then == nil ? nil : replies.last)
+  }
+
+  static func migrateFailure(_ message: String, _ owner: NodeReport, _ node: ImportSourceNode)
+    -> OperationError
+  {
+    if message.contains("MOVED") || message.contains("ASK") {
+      return OperationError(
+        "the target's slots moved during the import (\(message)); rerun the import to go on with the keys left"
+      )
+    }
+    if message.contains("payload version") {
+      return OperationError(
+        "\(owner.label) cannot read the keys of \(node.label) (\(message)): its server reads an older RDB format than the source's writes; use a target server at least as new as the source's"
+      )
+    }
+    return OperationError("MIGRATE from \(node.label) to \(owner.label) failed: \(message)")
   }
 
   public func nextSteps(_ plan: ImportPlan, _ ledger: ChangeLedger, interrupted: Bool) -> [NextStep] {

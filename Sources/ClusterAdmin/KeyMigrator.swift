@@ -187,7 +187,7 @@ public struct KeyMigrator: Sendable {
       for (key, size) in zip(sample, sampled)
       where Double(size) / bytesPerSecond > options.timeout.seconds / 2 {
         options.warn(
-          "key \(String(decoding: key, as: UTF8.self)) in slot \(batch.slot) holds about \(size >> 20) MiB and may not move within --migrate-timeout \(options.timeout.shortText)"
+          "key \(String(decoding: key, as: UTF8.self)) in slot \(batch.slot) holds about \(size >> 20) MiB and may not move within the MIGRATE timeout of \(options.timeout.shortText)"
         )
       }
       let average = max(1, sampled.reduce(0, +) / max(1, sampled.count))
@@ -323,8 +323,8 @@ public struct KeyMigrator: Sendable {
         for (reply, side) in [(ours[i], source.address), (theirs, target)] {
           if let m = reply.errorMessage {
             throw OperationError(
-              "key \(name) in slot \(slot) exists on \(target) and its values cannot be compared: DUMP on \(side) failed: \(m). Nothing was overwritten; rerun with --replace to let the source's value win"
-            )
+              "key \(name) in slot \(slot) exists on \(target) and its values cannot be compared: DUMP on \(side) failed: \(m). Nothing was overwritten",
+              remedies: [.allowOverwrite])
           }
         }
         if theirs != .null && theirs != ours[i] { differing.append(name) }
@@ -339,8 +339,8 @@ public struct KeyMigrator: Sendable {
       }
       if !differing.isEmpty {
         throw OperationError(
-          "\(differing.count) key(s) in slot \(slot) exist on \(target) with a different value (\(differing.prefix(5).joined(separator: ", "))\(differing.count > 5 ? ", …" : "")); nothing was overwritten. Rerun with --replace to let the source's value win"
-        )
+          "\(differing.count) key(s) in slot \(slot) exist on \(target) with a different value (\(differing.prefix(5).joined(separator: ", "))\(differing.count > 5 ? ", …" : "")); nothing was overwritten",
+          remedies: [.allowOverwrite])
       }
     }
     let reply = try await source.send(

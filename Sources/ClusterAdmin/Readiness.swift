@@ -3,10 +3,11 @@ import ClusterLoading
 import RedisCore
 
 /// The cluster is not in a state where a change may start; nothing was changed.
-public struct NotReady: Error, Sendable, CustomStringConvertible {
+public struct NotReady: Error, Sendable, CustomStringConvertible, SuggestsRemedies {
   public var findings: [Finding]
+  public var remedies: [Remedy] { [.check] }
   public var description: String {
-    "the cluster is not healthy, so nothing was changed (see 'rcadm check'): "
+    "the cluster is not healthy, so nothing was changed: "
       + findings.map(\.message).joined(separator: "; ")
   }
 }

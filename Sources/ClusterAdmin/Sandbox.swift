@@ -49,9 +49,13 @@ public struct SandboxLayout: Sendable {
 }
 
 /// Why a sandbox could not be started or stopped.
-public struct SandboxError: Error, CustomStringConvertible, Sendable {
+public struct SandboxError: Error, CustomStringConvertible, Sendable, SuggestsRemedies {
   public var description: String
-  public init(_ description: String) { self.description = description }
+  public var remedies: [Remedy]
+  public init(_ description: String, remedies: [Remedy] = []) {
+    self.description = description
+    self.remedies = remedies
+  }
 }
 
 /// Starts and stops local cluster-enabled redis-server processes for trying rcadm out.
@@ -70,14 +74,14 @@ public struct Sandbox: Sendable {
   public static func locateServer(_ explicit: String?) throws -> String {
     if let explicit {
       guard let path = LocalProcess.find(explicit) else {
-        throw SandboxError("--redis-server \(explicit): no executable there")
+        throw SandboxError("\(explicit): no executable there", remedies: [.serverPath])
       }
       return path
     }
     guard let path = LocalProcess.find("redis-server") ?? LocalProcess.find("valkey-server") else {
       throw SandboxError(
-        "redis-server is not on PATH: install it (Debian/Ubuntu: sudo apt-get install redis-server; macOS: brew install redis) or pass --redis-server PATH"
-      )
+        "redis-server is not on PATH: install it (Debian/Ubuntu: sudo apt-get install redis-server; macOS: brew install redis)",
+        remedies: [.serverPath])
     }
     return path
   }
@@ -89,14 +93,14 @@ public struct Sandbox: Sendable {
     let running = layout.nodes().filter(\.running)
     if !running.isEmpty {
       throw SandboxError(
-        "a sandbox is already running in \(layout.directory) (\(running.map(\.address.description).joined(separator: ", "))); stop it with 'rcadm sandbox down' first"
-      )
+        "a sandbox is already running in \(layout.directory) (\(running.map(\.address.description).joined(separator: ", ")))",
+        remedies: [.stopSandbox])
     }
     let ports = Array(basePort..<(basePort + count))
     if let taken = ports.first(where: { !LocalProcess.portsFree(host: host, port: $0) }) {
       throw SandboxError(
-        "port \(taken) or its cluster bus port \(taken + 10000) on \(host) is in use: choose another --base-port"
-      )
+        "port \(taken) or its cluster bus port \(taken + 10000) on \(host) is in use",
+        remedies: [.otherBasePort])
     }
     guard LocalProcess.makeDirectory(layout.directory) else {
       throw SandboxError("cannot create \(layout.directory)")

@@ -74,6 +74,9 @@ public struct Rcadm: AsyncParsableCommand {
       await fail(2, error.kind == .auth ? "auth" : "connection", "rcadm: \(error.description)")
     } catch let error as ServerError {
       await fail(2, "server_error", "rcadm: \(error.description)")
+    } catch let error where error is any SuggestsRemedies {
+      // A library refusal that says what to do about it (ReplicaNotLinked, say): nothing changed.
+      await fail(2, "usage", "rcadm: \(explain(error))")
     } catch let exit as ExitCode {
       // Thrown after the command printed its own report (check's findings, exec's error reply).
       await shutdownKubeClusters()

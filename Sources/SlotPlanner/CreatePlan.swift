@@ -113,12 +113,12 @@ public enum CreatePlannerError: Error, Hashable, Sendable, CustomStringConvertib
     switch self {
     case .tooFewNodes(let needed, let got, let masters, let replicas):
       return
-        "rcadm create needs at least \(needed) nodes for \(masters) masters with \(replicas) replica(s) each; "
+        "a cluster needs at least \(needed) nodes for \(masters) masters with \(replicas) replica(s) each; "
         + "got \(got)"
     case .negativeReplicas:
-      return "rcadm create needs a replica count of 0 or more"
+      return "the replica count must be 0 or more"
     case .tooManyMasters(let count):
-      return "rcadm create can make at most \(slotCount) masters (one slot each); this would make \(count)"
+      return "a cluster has at most \(slotCount) masters (one slot each); this would make \(count)"
     case .duplicateNode(let address):
       return "node \(address) is listed more than once"
     }

@@ -70,7 +70,7 @@ public enum PlanError: Error, Hashable, Sendable, CustomStringConvertible {
     case .invalidSlotCount(let n): "the number of slots to move must be at least 1, not \(n)"
     case .notEnoughSlots(let available, let requested):
       "the sources hold \(available) slots; cannot move \(requested)"
-    case .targetIsSource(let id): "--to \(id) is also a source"
+    case .targetIsSource(let id): "the target \(id) is also a source"
     case .noSources: "no source nodes given"
     case .unknownNode(let id): "unknown node id \(id)"
     case .duplicateNode(let id): "node id \(id) is given more than once"

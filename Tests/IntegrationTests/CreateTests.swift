@@ -86,7 +86,7 @@ import Testing
       #expect(few.status == 2)
       #expect(
         few.stderr.contains(
-          "rcadm create needs at least 6 nodes for 3 masters with 1 replica(s) each; got 3"), "\(few)")
+          "a cluster needs at least 6 nodes for 3 masters with 1 replica(s) each; got 3"), "\(few)")
       for i in 0..<3 { #expect(try await isUntouched(c, i)) }
     }
     var off = ServerOptions()

@@ -123,7 +123,7 @@ import Testing
       #expect(try Run.rcadm(["failover", c.addressStrings[0], "--yes"]).status == 2)
       let wrong = try Run.rcadm(["failover", c.addressStrings[0], "--replica", newMaster!, "--yes"])
       #expect(wrong.status == 2)
-      #expect(wrong.stderr.contains("is a master; --replica needs a replica"))
+      #expect(wrong.stderr.contains("is a master; the replica to promote must be a replica"))
     }
   }
 

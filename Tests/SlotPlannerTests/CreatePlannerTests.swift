@@ -85,7 +85,7 @@ import Testing
     }
     let error = CreatePlannerError.tooFewNodes(needed: 6, got: 5, masters: 3, replicas: 1)
     #expect(
-      error.description == "rcadm create needs at least 6 nodes for 3 masters with 1 replica(s) each; got 5")
+      error.description == "a cluster needs at least 6 nodes for 3 masters with 1 replica(s) each; got 5")
     #expect(throws: CreatePlannerError.tooFewNodes(needed: 2, got: 0, masters: 1, replicas: 1)) {
       try CreatePlanner.plan(nodes: [], replicas: 1, minimumMasters: 0)
     }
@@ -100,7 +100,7 @@ import Testing
       try CreatePlanner.plan(nodes: twice, replicas: 0)
     }
     #expect(
-      CreatePlannerError.negativeReplicas.description == "rcadm create needs a replica count of 0 or more")
+      CreatePlannerError.negativeReplicas.description == "the replica count must be 0 or more")
   }
 
   @Test(arguments: [1, 2, 3, 5, 7, 100, 1000, 16383, 16384])

@@ -188,7 +188,7 @@ func isSorted(_ moves: [SlotMove]) -> Bool {
     }
     #expect(message(["abc"], "new", 500) == "the sources hold 120 slots; cannot move 500")
     #expect(message(["abc", "new"], "def", 121) == "the sources hold 120 slots; cannot move 121")
-    #expect(message(["abc", "def"], "abc", 10) == "--to abc is also a source")
+    #expect(message(["abc", "def"], "abc", 10) == "the target abc is also a source")
     #expect(message(["abc"], "zzz", 10) == "unknown node id zzz")
     #expect(message(["abc", "zzz"], "new", 10) == "unknown node id zzz")
     #expect(message(["abc"], "new", 0) == "the number of slots to move must be at least 1, not 0")

@@ -51,7 +51,7 @@ struct AddNodeCommand: AsyncParsableCommand {
             newNode: newSpec.address, cluster: cluster, asReplica: asReplica, masterName: master,
             connector: connector, domain: { reach.domain(ofHost: $0) })
         } catch let e as ValidationProblems {
-          throw RcadmError.usage("cannot add \(newSpec.address), nothing was changed: \(e)")
+          throw RcadmError.usage("cannot add \(newSpec.address), nothing was changed: \(explain(e))")
         }
       }, wait: wait)
     let json = output.json

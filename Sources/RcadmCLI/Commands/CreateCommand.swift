@@ -71,7 +71,7 @@ struct CreateCommand: AsyncParsableCommand {
             nodes, replicas: replicas, connector: reach.connector,
             domain: { reach.domain(ofHost: $0.given.host) ?? $0.ip })
         } catch let problems as ValidationProblems {
-          throw RcadmError.usage("cannot create the cluster, nothing was changed: \(problems)")
+          throw RcadmError.usage("cannot create the cluster, nothing was changed: \(explain(problems))")
         }
       }, wait: connection.waitBound(default: .seconds(60)), waitServing: !noWait)
     let result = try await runMutation(

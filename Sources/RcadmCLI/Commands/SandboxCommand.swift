@@ -66,7 +66,7 @@ struct SandboxCommand: AsyncParsableCommand {
           layout: location.layout, redisServer: try ClusterAdmin.Sandbox.locateServer(redisServer), host: host
         )
       } catch let e as SandboxError {
-        throw RcadmError.usage(e.description)
+        throw RcadmError.usage(explain(e))
       }
       let connector = try RedisConnector(
         options: ConnectionOptions(connectTimeout: .seconds(1), commandTimeout: .seconds(2)))
@@ -75,7 +75,7 @@ struct SandboxCommand: AsyncParsableCommand {
         addresses = try await sandbox.up(
           count: nodes, basePort: basePort, timeout: .seconds(10), connector: connector)
       } catch let e as SandboxError {
-        throw RcadmError.usage(e.description)
+        throw RcadmError.usage(explain(e))
       }
       if !output.json {
         print("Started \(addresses.count) nodes in \(location.layout.directory):")

@@ -34,7 +34,8 @@ struct MoverFlags: ParsableArguments {
     var options = MigrateOptions(
       keysPerBatch: pipeline, timeout: .milliseconds(Int(migrateTimeout * 1000)), replace: replace,
       user: reach.options.user, password: reach.options.password)
-    options.warn = { Terminal.error(Terminal.warn("[WARN] ") + $0) }
+    // The only warning is a key too big for the MIGRATE timeout.
+    options.warn = { Terminal.error(Terminal.warn("[WARN] ") + $0 + " (raise --migrate-timeout)") }
     return options
   }
 }

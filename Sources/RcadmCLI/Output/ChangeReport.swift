@@ -14,7 +14,7 @@ struct ChangeReport {
 
   /// "reshard stopped part way: …", what changed (ranges, not slots), what is left open, what next.
   var message: String {
-    let why = failure.interrupted ? "was interrupted" : "stopped part way: \(failure.cause)"
+    let why = failure.interrupted ? "was interrupted" : "stopped part way: \(explain(failure.cause))"
     var lines = ["\(command) \(why)."]
     // Slots opened and then moved read as "moved"; those still open are listed below.
     let done = failure.changes.summary.filter { $0.kind != .slotsOpened }
@@ -55,7 +55,7 @@ struct ChangeReport {
         "error",
         .object([
           ("code", .string(failure.interrupted ? "interrupted" : "partial_change")),
-          ("message", .string(failure.interrupted ? "interrupted" : "\(failure.cause)")),
+          ("message", .string(failure.interrupted ? "interrupted" : explain(failure.cause))),
         ])
       ),
       ("changes", .array(failure.changes.changes.map(\.json))),

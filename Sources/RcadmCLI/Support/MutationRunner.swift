@@ -81,9 +81,9 @@ func runMutation<M: ClusterMutation>(
     throw RcadmError.changed(
       ChangeReport(command: command, failure: failure, next: failure.next.map { ($0, steps.text($0)) }))
   } catch let e as ValidationProblems {
-    throw RcadmError.usage("\(command): nothing was changed: \(e)")
+    throw RcadmError.usage("\(command): nothing was changed: \(explain(e))")
   } catch let e as NotReady {
-    throw RcadmError.usage(e.description)
+    throw RcadmError.usage(explain(e))
   } catch let e as SeedError {
     throw RcadmError.usage(e.description)
   }
