@@ -12,9 +12,9 @@ public final class RedisConnection: NodeSession {
   public let protocolVersion: Int
   /// What HELLO said the node runs; nil after a RESP2 handshake.
   public let server: ServerIdentity?
-  private let channel: any Channel
-  private let commandTimeout: Duration
-  private let failure: FailureRecord
+  let channel: any Channel
+  let commandTimeout: Duration
+  let failure: FailureRecord
 
   init(
     channel: any Channel, address: NodeAddress, commandTimeout: Duration, protocolVersion: Int,
