@@ -1,0 +1,114 @@
+import ClusterKit
+import Foundation
+import RedisClient
+import TestCluster
+import Testing
+
+/// Pub/sub and MONITOR in the interactive shell, driven through a real pseudo-terminal
+/// (Tests/oracle/pty_repl.py). Every publish happens once the screen shows the subscription, by
+/// redis-cli as a third-party client; Ctrl-C must give the prompt back with the shell usable.
+@Suite(.serialized) struct ReplStreamTests {
+  let env = ["LANG": "C.UTF-8", "NO_COLOR": "1", "RCADM_HISTFILE": "/dev/null"]
+
+  /// redis-cli as another client of node `i`.
+  func cli(_ c: TestCluster, _ i: Int, _ args: String...) -> [String] {
+    ["redis-cli", "-h", c[i].address.host, "-p", String(c[i].port)] + args
+  }
+
+  @Test func subscribePatternsAndMonitorUntilCtrlC() async throws {
+    try await withTestCluster(3) { c in
+      #expect(try Run.rcadm(["create"] + c.addressStrings + ["--yes"]).status == 0)
+      _ = try runInPty(
+        [
+          ["expect": "\(c[0].port)> ", "timeout": 10],
+          ["send": "SUBSCRIBE news\r", "noecho": true],
+          ["expect": "1\\) \"subscribe\"\\n2\\) \"news\"\\n3\\) \\(integer\\) 1"],
+          // Classic pub/sub reaches every node of a cluster: publish on another one.
+          ["run": cli(c, 1, "PUBLISH", "news", "hello from node 1")],
+          ["expect": "1\\) \"message\"\\n2\\) \"news\"\\n3\\) \"hello from node 1\"", "timeout": 10],
+          ["send": "\u{3}"], ["expect": "\\(stopped\\)"],
+          ["send": "ECHO after-subscribe\r", "noecho": true], ["expect": "\"after-subscribe\""],
+          // The subscription's connection is gone: nobody receives the next message.
+          ["run": cli(c, 0, "PUBLISH", "news", "unheard"), "output": "^0$"],
+          ["send": "PSUBSCRIBE news.*\r", "noecho": true],
+          ["expect": "1\\) \"psubscribe\"\\n2\\) \"news\\.\\*\"\\n3\\) \\(integer\\) 1"],
+          ["run": cli(c, 0, "PUBLISH", "news.sports", "goal"), "output": "^1$"],
+          ["expect": "1\\) \"pmessage\"\\n2\\) \"news\\.\\*\"\\n3\\) \"news\\.sports\"\\n4\\) \"goal\""],
+          ["send": "\u{3}"], ["expect": "\\(stopped\\)"],
+          // MONITOR runs on the node in the prompt, which :connect picks.
+          ["send": ":connect \(c.addressStrings[1])\r", "noecho": true], ["expect": "\(c[1].port)> "],
+          ["send": "MONITOR\r", "noecho": true],
+          ["expect": "Reading messages from \(c.addressStrings[1])"], ["expect": "\\nOK\\n"],
+          ["run": cli(c, 1, "ECHO", "monitored-token")],
+          ["expect": "\"ECHO\" \"monitored-token\""],
+          ["send": "\u{3}"], ["expect": "\\(stopped\\)"],
+          ["send": "ECHO after-monitor\r", "noecho": true], ["expect": "\"after-monitor\""],
+          // Ctrl-C is how a stream ends: the session still exits 0.
+          ["send": "\u{4}", "noecho": true], ["expect_exit": 0, "timeout": 10],
+        ], ["repl", c.addressStrings[0]], env: env)
+
+      // --json: one JSON value per frame, each on its own line.
+      _ = try runInPty(
+        [
+          ["expect": "\(c[0].port)> ", "timeout": 10],
+          ["send": "SUBSCRIBE news\r", "noecho": true],
+          ["expect": "^\\[\"subscribe\",\"news\",1\\]$"],
+          ["run": cli(c, 0, "PUBLISH", "news", "as json"), "output": "^1$"],
+          ["expect": "^\\[\"message\",\"news\",\"as json\"\\]$"],
+          ["send": "\u{3}"], ["expect": "\\(stopped\\)"],
+          ["send": "\u{4}", "noecho": true], ["expect_exit": 0, "timeout": 10],
+        ], ["repl", c.addressStrings[0], "--json"], env: env)
+    }
+  }
+
+  @Test func shardSubscriptionFollowsItsSlotToTheNewOwner() async throws {
+    try await withTestCluster(3) { c in
+      #expect(try Run.rcadm(["create"] + c.addressStrings + ["--yes"]).status == 0)
+      // reshard takes a source's highest slots: a channel in that slot moves with one slot.
+      let from = try await owner(of: 0, in: c)
+      let to = (from + 1) % 3
+      let s = try await c.session(0)
+      let entries = try ClusterNodesParser.parse(try await s.text("CLUSTER", "NODES"))
+      await s.close()
+      let mine = try #require(entries.first { $0.address == c[from].address })
+      let slot = try #require((0..<slotCount).last { mine.slots.contains($0) })
+      let channel = try #require(
+        (0..<1_000_000).lazy.map { "orders-\($0)" }.first { HashSlot.slot(for: Array($0.utf8)) == slot })
+      let other = try #require(
+        (0..<1_000_000).lazy.map { "other-\($0)" }.first { HashSlot.slot(for: Array($0.utf8)) != slot })
+
+      _ = try runInPty(
+        [
+          ["expect": "\(c[0].port)> ", "timeout": 10],
+          // One SSUBSCRIBE is served by one node: channels in two slots are refused before sending.
+          ["send": "SSUBSCRIBE \(channel) \(other)\r", "noecho": true],
+          ["expect": "CROSSSLOT rcadm did not send SSUBSCRIBE: its channels are in 2 slots"],
+          ["send": "SSUBSCRIBE \(channel)\r", "noecho": true],
+          ["expect": "Reading messages from \(c.addressStrings[from])"],
+          ["expect": "1\\) \"ssubscribe\"\\n2\\) \"\(channel)\"\\n3\\) \\(integer\\) 1"],
+          ["run": cli(c, from, "SPUBLISH", channel, "before the move"), "output": "^1$"],
+          ["expect": "1\\) \"smessage\"\\n2\\) \"\(channel)\"\\n3\\) \"before the move\""],
+          // The slot moves: the old owner drops the subscription, the shell subscribes again.
+          [
+            "run": [
+              Run.rcadmPath, "reshard", c.addressStrings[0], "--from", c.addressStrings[from], "--to",
+              c.addressStrings[to], "--slots", "1", "--yes",
+            ], "timeout": 60,
+          ],
+          ["expect": "1\\) \"sunsubscribe\"\\n2\\) \"\(channel)\"", "timeout": 10],
+          [
+            "expect":
+              "slot \(slot) moved from \(c.addressStrings[from]) to \(c.addressStrings[to]): subscribed again there",
+            "timeout": 15,
+          ],
+          ["expect": "1\\) \"ssubscribe\"\\n2\\) \"\(channel)\"\\n3\\) \\(integer\\) 1"],
+          ["run": cli(c, to, "SPUBLISH", channel, "after the move"), "output": "^1$"],
+          ["expect": "1\\) \"smessage\"\\n2\\) \"\(channel)\"\\n3\\) \"after the move\""],
+          ["send": "\u{3}"], ["expect": "\\(stopped\\)"],
+          ["send": "ECHO after-ssubscribe\r", "noecho": true], ["expect": "\"after-ssubscribe\""],
+          // The refused SSUBSCRIBE makes the session exit 1.
+          ["send": "\u{4}", "noecho": true], ["expect_exit": 1, "timeout": 10],
+        ], ["repl", c.addressStrings[0]], env: env)
+    }
+  }
+}
