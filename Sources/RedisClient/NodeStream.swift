@@ -33,8 +33,9 @@ public final class NodeStream: Sendable {
   /// How many frames were dropped so far because the consumer fell more than the buffer behind.
   public var droppedFrames: Int { sink.dropped.load(ordering: .relaxed) }
 
-  /// Closes the connection (the server forgets its subscriptions); the frames end.
+  /// Closes the connection (the server forgets its subscriptions); the frames end without an error.
   public func close() async {
+    sink.continuation.finish()
     try? await channel.close()
   }
 }
