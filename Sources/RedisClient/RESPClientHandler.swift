@@ -192,6 +192,8 @@ final class RESPClientHandler: ChannelDuplexHandler {
       detail = "\(node) closed the connection before replying to \(waiting)\(firstReplyHint)"
     } else if let waiting {
       detail = "\(node) closed the connection while \(waiting) was waiting for its reply"
+    } else if sink != nil {
+      detail = "\(node) closed the connection (the stream ended)"
     } else {
       detail = "the connection to \(node) is closed"
     }

@@ -1,5 +1,6 @@
 import ClusterKit
 import Foundation
+import RESP
 import RedisClient
 import TestCluster
 import Testing
@@ -58,6 +59,39 @@ import Testing
           ["send": "\u{3}"], ["expect": "\\(stopped\\)"],
           ["send": "\u{4}", "noecho": true], ["expect_exit": 0, "timeout": 10],
         ], ["repl", c.addressStrings[0], "--json"], env: env)
+
+      // The node drops the subscriber: the shell says so and gives the prompt back.
+      _ = try runInPty(
+        [
+          ["expect": "\(c[0].port)> ", "timeout": 10],
+          ["send": "SUBSCRIBE news\r", "noecho": true],
+          ["expect": "3\\) \\(integer\\) 1"],
+          ["run": cli(c, 0, "CLIENT", "KILL", "TYPE", "pubsub"), "output": "^1$"],
+          ["expect": "\\(error\\) \(c.addressStrings[0]) closed the connection \\(the stream ended\\)"],
+          ["send": "ECHO after-kill\r", "noecho": true], ["expect": "\"after-kill\""],
+          ["send": "\u{4}", "noecho": true], ["expect_exit": 1, "timeout": 10],
+        ], ["repl", c.addressStrings[0]], env: env)
+    }
+  }
+
+  /// Piped input: the stream prints raw, flushed per message, until its connection ends; then the
+  /// next line runs.
+  @Test func pipedSubscribeStreamsUntilTheConnectionEnds() async throws {
+    try await withTestCluster(3) { c in
+      #expect(try Run.rcadm(["create"] + c.addressStrings + ["--yes"]).status == 0)
+      let repl = try Run.spawn(
+        "rcadm", ["repl", c.addressStrings[0]], stdin: "SUBSCRIBE news\nECHO after-stream\n")
+      try await eventually("the shell to subscribe") {
+        try await call(c, 0, "PUBSUB", "NUMSUB", "news").elements?.last?.int == 1
+      }
+      #expect(try await call(c, 0, "PUBLISH", "news", "piped message") == .integer(1))
+      // The PUBLISH reply came after the server wrote the message out: the kill cannot overtake it.
+      #expect(try await call(c, 0, "CLIENT", "KILL", "TYPE", "pubsub") == .integer(1))
+      let result = repl.wait(timeout: 30)
+      #expect(
+        result.stdout == "subscribe\nnews\n1\nmessage\nnews\npiped message\nafter-stream\n", "\(result)")
+      #expect(result.stderr.contains("closed the connection (the stream ended)"), "\(result)")
+      #expect(result.status == 1, "\(result)")
     }
   }
 

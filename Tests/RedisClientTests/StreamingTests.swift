@@ -1,5 +1,7 @@
 import ClusterKit
+import NIOCore
 import RESP
+import Synchronization
 import TestCluster
 import Testing
 
@@ -70,6 +72,19 @@ import Testing
       #expect(seen.last?.contains("\"ECHO\" \"watched\"") == true, "\(seen)")
       await stream.close()
     }
+  }
+
+  /// A consumer that falls behind loses the newest frames, counted, not the process's memory.
+  @Test func framesBeyondTheBufferAreDroppedAndCounted() async throws {
+    let (frames, continuation) = AsyncThrowingStream.makeStream(
+      of: RESPValue.self, throwing: (any Error).self, bufferingPolicy: .bufferingOldest(2))
+    let sink = FrameSink(continuation, firstFrameTimeout: .seconds(1), label: "SUBSCRIBE")
+    for i in 0..<5 { sink.deliver(.integer(Int64(i))) }
+    continuation.finish()
+    var received: [RESPValue] = []
+    for try await frame in frames { received.append(frame) }
+    #expect(received == [.integer(0), .integer(1)])
+    #expect(sink.dropped.load(ordering: .relaxed) == 3)
   }
 
   /// The first frame (the confirmation) is bounded like a reply; the stream fails naming it.
