@@ -27,6 +27,23 @@ struct ShardOwnerNotFound: Error, CustomStringConvertible {
   }
 }
 
+/// The bounded search for a shard channel slot's owner: exponential backoff up to a deadline.
+struct OwnerSearch {
+  var slot: Int
+  var deadline: ContinuousClock.Instant
+  var backoff: Duration = .milliseconds(50)
+  var lastAnswer = "none"
+
+  /// Waits before the next try, or throws `ShardOwnerNotFound` when that would pass the deadline.
+  mutating func pause() async throws {
+    guard ContinuousClock.now + backoff < deadline else {
+      throw ShardOwnerNotFound(slot: slot, bound: ShellSession.shardOwnerBound, lastAnswer: lastAnswer)
+    }
+    try await Task.sleep(for: backoff)
+    backoff = min(backoff * 2, .seconds(1))
+  }
+}
+
 extension ShellSession {
   /// How long SSUBSCRIBE looks for its slot's owner (following MOVED, waiting out TRYAGAIN,
   /// CLUSTERDOWN, ASK), at the start and again each time the slot moves away.
@@ -102,48 +119,41 @@ extension ShellSession {
 
   /// Opens the stream and reads its first frame (bounded by the connection's reply timeout). For
   /// SSUBSCRIBE, a MOVED answer is followed to the owner it names, and ASK, TRYAGAIN, CLUSTERDOWN
-  /// or an unreachable owner are retried with backoff, all within `shardOwnerBound`.
+  /// or an owner that cannot be reached are retried with backoff, all within `shardOwnerBound`.
   func openStream(_ args: [[UInt8]], shardSlot: Int?) async throws -> OpenedStream {
     var target = await router.streamTarget(shardSlot: shardSlot)
     guard let slot = shardSlot else { return try await openStream(args, at: target) }
-    let deadline = ContinuousClock.now + Self.shardOwnerBound
-    var backoff: Duration = .milliseconds(50)
+    var search = OwnerSearch(slot: slot, deadline: .now + Self.shardOwnerBound)
     var movedInARow = 0
-    var lastAnswer = "none"
     while true {
       let opened: OpenedStream
       do {
         opened = try await openStream(args, at: target)
       } catch let error as ConnectionError {
-        // Nothing was sent: ask the other nodes who owns the slot now.
-        lastAnswer = "\(error)"
-        try await pause(&backoff, until: deadline, slot: slot, lastAnswer: lastAnswer)
+        // Not reached, or no answer (subscribing again is harmless: that connection is gone).
+        // Ask the other nodes who owns the slot now.
+        search.lastAnswer = "\(error)"
+        try await search.pause()
         try? await router.reloadSlots(avoiding: target)
         target = await router.streamTarget(shardSlot: slot)
         continue
       }
       guard let message = opened.first.errorMessage else { return opened }
       let error = ServerError(message)
-      guard let redirect = error.redirect else {
-        guard error.isTransient else { return opened }
-        await opened.stream.close()
-        lastAnswer = "\(message) from \(target)"
-        try await pause(&backoff, until: deadline, slot: slot, lastAnswer: lastAnswer)
-        continue
-      }
+      guard error.redirect != nil || error.isTransient else { return opened }
       await opened.stream.close()
-      lastAnswer = "\(message) from \(target)"
-      if redirect.kind == .moved {
+      search.lastAnswer = "\(message) from \(target)"
+      if let redirect = error.redirect, redirect.kind == .moved {
         let owner = redirect.address(relativeTo: target)
         await router.learnOwner(ofSlot: redirect.slot, owner)
         target = owner
         movedInARow += 1
         // Nodes that disagree while a slot moves can send us back and forth: slow down.
-        if movedInARow > 2 { try await pause(&backoff, until: deadline, slot: slot, lastAnswer: lastAnswer) }
+        if movedInARow > 2 { try await search.pause() }
       } else {
-        // ASK: the slot is being migrated. Subscribing at the importing node would miss what is
-        // published at the owner meanwhile, so wait for the move to finish (then MOVED).
-        try await pause(&backoff, until: deadline, slot: slot, lastAnswer: lastAnswer)
+        // TRYAGAIN, CLUSTERDOWN… or ASK: the slot is being migrated. Subscribing at the importing
+        // node would miss what is published at the owner meanwhile; the move ends in a MOVED.
+        try await search.pause()
       }
     }
   }
@@ -158,18 +168,6 @@ extension ShellSession {
       await stream.close()
       throw error
     }
-  }
-
-  private func pause(
-    _ backoff: inout Duration, until deadline: ContinuousClock.Instant, slot: Int, lastAnswer: String
-  )
-    async throws
-  {
-    guard ContinuousClock.now + backoff < deadline else {
-      throw ShardOwnerNotFound(slot: slot, bound: Self.shardOwnerBound, lastAnswer: lastAnswer)
-    }
-    try await Task.sleep(for: backoff)
-    backoff = min(backoff * 2, .seconds(1))
   }
 
   /// Prints one frame as the shell prints replies, at once: a reader at the other end of a pipe
