@@ -110,6 +110,8 @@ import Testing
         (0..<1_000_000).lazy.map { "orders-\($0)" }.first { HashSlot.slot(for: Array($0.utf8)) == slot })
       let other = try #require(
         (0..<1_000_000).lazy.map { "other-\($0)" }.first { HashSlot.slot(for: Array($0.utf8)) != slot })
+      let otherSlot = HashSlot.slot(for: Array(other.utf8))
+      let otherOwner = try await owner(of: otherSlot, in: c)
 
       _ = try runInPty(
         [
@@ -140,7 +142,16 @@ import Testing
           ["expect": "1\\) \"smessage\"\\n2\\) \"\(channel)\"\\n3\\) \"after the move\""],
           ["send": "\u{3}"], ["expect": "\\(stopped\\)"],
           ["send": "ECHO after-ssubscribe\r", "noecho": true], ["expect": "\"after-ssubscribe\""],
-          // The refused SSUBSCRIBE makes the session exit 1.
+          // A slot nobody serves: the search for its owner is bounded and names the last answer.
+          ["run": cli(c, otherOwner, "CLUSTER", "DELSLOTS", String(otherSlot)), "output": "^OK$"],
+          ["send": "SSUBSCRIBE \(other)\r", "noecho": true],
+          [
+            "expect":
+              "\\(error\\) no master took SSUBSCRIBE for slot \(otherSlot) within 10 s \\(last answer: CLUSTERDOWN",
+            "timeout": 30,
+          ],
+          ["send": "ECHO after-search\r", "noecho": true], ["expect": "\"after-search\""],
+          // The refused SSUBSCRIBEs make the session exit 1.
           ["send": "\u{4}", "noecho": true], ["expect_exit": 1, "timeout": 10],
         ], ["repl", c.addressStrings[0]], env: env)
     }
