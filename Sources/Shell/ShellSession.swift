@@ -233,6 +233,7 @@ public final class ShellSession: Sendable {
   func help(_ words: [String]) async -> Bool {
     guard words.count >= 2 else {
       write("Type a Redis command, or: :nodes (slot map), :slot KEY, :connect HOST:PORT, help COMMAND, quit")
+      write("SUBSCRIBE, PSUBSCRIBE, SSUBSCRIBE and MONITOR show what arrives until Ctrl-C")
       return true
     }
     let name = words[1...].joined(separator: "|").lowercased()

@@ -11,9 +11,9 @@ import Testing
 @Suite(.serialized) struct ReplStreamTests {
   let env = ["LANG": "C.UTF-8", "NO_COLOR": "1", "RCADM_HISTFILE": "/dev/null"]
 
-  /// redis-cli as another client of node `i`.
+  /// redis-cli (valkey-cli) as another client of node `i`.
   func cli(_ c: TestCluster, _ i: Int, _ args: String...) -> [String] {
-    ["redis-cli", "-h", c[i].address.host, "-p", String(c[i].port)] + args
+    [c.engine.cliProgram, "-h", c[i].address.host, "-p", String(c[i].port)] + args
   }
 
   @Test func subscribePatternsAndMonitorUntilCtrlC() async throws {
@@ -95,8 +95,11 @@ import Testing
     }
   }
 
-  @Test func shardSubscriptionFollowsItsSlotToTheNewOwner() async throws {
-    try await withTestCluster(3) { c in
+  @Test(arguments: ServerEngine.allCases)
+  func shardSubscriptionFollowsItsSlotToTheNewOwner(engine: ServerEngine) async throws {
+    var options = ServerOptions()
+    options.engine = engine
+    try await withTestCluster(3, options: options) { c in
       #expect(try Run.rcadm(["create"] + c.addressStrings + ["--yes"]).status == 0)
       // reshard takes a source's highest slots: a channel in that slot moves with one slot.
       let from = try await owner(of: 0, in: c)
