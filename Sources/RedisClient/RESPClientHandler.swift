@@ -109,13 +109,20 @@ final class RESPClientHandler: ChannelDuplexHandler {
     if let streamTo = request.streamTo {
       // Replies still owed to earlier commands would be taken for streamed frames.
       guard pending.isEmpty, sink == nil else {
-        streamTo.continuation.finish(
-          throwing: ConnectionError(
-            .protocolViolation, node: node, "\(node): a connection can stream only when no reply is pending"))
-        promise?.succeed(())
+        let refused = ConnectionError(
+          .protocolViolation, node: node, "\(node): a connection can stream only when no reply is pending")
+        streamTo.continuation.finish(throwing: refused)
+        promise?.fail(refused)
         return
       }
       startStreaming(streamTo, context: context)
+    } else if sink != nil, !request.replies.isEmpty {
+      // Every frame goes to the stream: a reply would never be matched to this command.
+      let refused = ConnectionError(
+        .protocolViolation, node: node, "\(node): this connection streams; it takes no more commands")
+      request.replies.forEach { $0.promise.fail(refused) }
+      promise?.fail(refused)
+      return
     }
     let wasIdle = pending.isEmpty
     pending.append(contentsOf: request.replies)

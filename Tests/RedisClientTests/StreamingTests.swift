@@ -45,6 +45,9 @@ import Testing
       #expect(try await frames.next() == frame("message", "news", "first"))
       #expect(try await frames.next() == frame("message", "weather", "second"))
       #expect(stream.droppedFrames == 0)
+      // The connection streams: a command on it would never get its reply matched.
+      let refused = await #expect(throws: ConnectionError.self) { try await subscriber.call("PING") }
+      #expect(refused?.detail.contains("this connection streams; it takes no more commands") == true)
       // Closing the stream drops the connection, and with it the subscriptions.
       await stream.close()
       #expect(try await frames.next() == nil)
