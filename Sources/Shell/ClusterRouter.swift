@@ -516,6 +516,24 @@ public actor ClusterRouter {
     return streaming.startStreaming([args])
   }
 
+  /// Reloads the slot map from `node` first: a node that just gave a slot away (it dropped the
+  /// slot's shard channels) knows its new owner, where the cached map still names the old one.
+  /// Falls back to the other nodes; a map nobody returns is left as it was (MOVED corrects it).
+  func reloadSlots(preferring node: NodeAddress) async {
+    if let c = try? await connection(node) {
+      do {
+        let reply = try await c.send([words("CLUSTER", "SLOTS")], timeout: nil)[0]
+        if !reply.isError {
+          applySlots(reply, from: node)
+          return
+        }
+      } catch {
+        await drop(c)
+      }
+    }
+    try? await reloadSlots(avoiding: node)
+  }
+
   /// A MOVED answer names the slot's owner.
   func learnOwner(ofSlot slot: Int, _ node: NodeAddress) {
     owners[slot] = node

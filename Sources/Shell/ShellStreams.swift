@@ -94,11 +94,18 @@ extension ShellSession {
         guard let slot = shardSlot, let channel = PubSubFrame(frame)?.shardChannelDropped else { continue }
         subscribed.remove(channel)
         guard subscribed.isEmpty else { continue }
-        // The slot left this node: every channel was dropped. Subscribe again where it went.
+        // The slot left this node (a reshard, a failover): every channel was dropped. Ask that
+        // node where the slot went and subscribe again there. (A replica of the owner would also
+        // take SSUBSCRIBE, but right after a failover its new master may not yet send it messages.)
         let from = opened.stream.node
         await opened.stream.close()
+        await router.reloadSlots(preferring: from)
         opened = try await openStream(args, shardSlot: slot)
-        writeError("(slot \(slot) moved from \(from) to \(opened.stream.node): subscribed again there)")
+        let to = opened.stream.node
+        writeError(
+          to == from
+            ? "(\(from) dropped the subscription to slot \(slot): subscribed again there)"
+            : "(slot \(slot) moved from \(from) to \(to): subscribed again there)")
         show(opened.first)
         if opened.first.isError {
           await opened.stream.close()

@@ -74,6 +74,49 @@ import Testing
     }
   }
 
+  /// A failover takes the slot from the old master too: the shell asks it where the slot went and
+  /// subscribes again at the promoted replica, which then delivers what is published there.
+  @Test func shardSubscriptionFollowsAFailover() async throws {
+    try await withTestCluster(6) { c in
+      #expect(try Run.rcadm(["create"] + c.addressStrings + ["--replicas", "1", "--yes"]).status == 0)
+      let channel = "orders-failover"
+      let slot = HashSlot.slot(for: Array(channel.utf8))
+      let master = try await owner(of: slot, in: c)
+      let s = try await c.session(0)
+      let entries = try ClusterNodesParser.parse(try await s.text("CLUSTER", "NODES"))
+      await s.close()
+      let masterId = try #require(entries.first { $0.address == c[master].address }?.id)
+      let replicaAddress = try #require(entries.first { $0.masterId == masterId }?.address)
+      let replica = try #require(c.servers.firstIndex { $0.address == replicaAddress })
+
+      _ = try runInPty(
+        [
+          ["expect": "\(c[0].port)> ", "timeout": 10],
+          ["send": "SSUBSCRIBE \(channel)\r", "noecho": true],
+          ["expect": "Reading messages from \(c.addressStrings[master])"],
+          ["expect": "1\\) \"ssubscribe\"\\n2\\) \"\(channel)\"\\n3\\) \\(integer\\) 1"],
+          [
+            "run": [
+              Run.rcadmPath, "failover", c.addressStrings[0], "--master", c.addressStrings[master], "--yes",
+            ],
+            "timeout": 60,
+          ],
+          ["expect": "1\\) \"sunsubscribe\"\\n2\\) \"\(channel)\"", "timeout": 10],
+          [
+            "expect":
+              "slot \(slot) moved from \(c.addressStrings[master]) to \(c.addressStrings[replica]): subscribed again there",
+            "timeout": 15,
+          ],
+          ["expect": "1\\) \"ssubscribe\"\\n2\\) \"\(channel)\"\\n3\\) \\(integer\\) 1"],
+          // SPUBLISH counts the subscribers of the node it runs on: 1 means the new master has us.
+          ["run": cli(c, replica, "SPUBLISH", channel, "after the failover"), "output": "^1$"],
+          ["expect": "1\\) \"smessage\"\\n2\\) \"\(channel)\"\\n3\\) \"after the failover\""],
+          ["send": "\u{3}"], ["expect": "\\(stopped\\)"],
+          ["send": "\u{4}", "noecho": true], ["expect_exit": 0, "timeout": 10],
+        ], ["repl", c.addressStrings[0]], env: env)
+    }
+  }
+
   /// Piped input: the stream prints raw, flushed per message, until its connection ends; then the
   /// next line runs.
   @Test func pipedSubscribeStreamsUntilTheConnectionEnds() async throws {
