@@ -56,7 +56,8 @@ extension ShellSession {
   /// owner. False when the command was refused or the connection failed.
   func stream(_ command: StreamingCommand, _ args: [[UInt8]]) async -> Bool {
     var shardSlot: Int?
-    if command == .ssubscribe {
+    // A server outside cluster mode serves every shard channel itself.
+    if command == .ssubscribe, await router.isCluster {
       switch ShardChannels.slot(of: Array(args.dropFirst())) {
       case .failure(let error):
         writeError("(error) \(error)")

@@ -202,4 +202,21 @@ import Testing
         ], ["repl", c.addressStrings[0]], env: env)
     }
   }
+
+  /// Outside cluster mode one server serves every shard channel: no one-slot rule.
+  @Test func standaloneServerTakesShardChannelsOfAnySlot() async throws {
+    var standalone = ServerOptions()
+    standalone.clusterEnabled = false
+    try await withTestCluster(1, options: standalone) { c in
+      // "foo" and "bar" hash to different slots.
+      let repl = try Run.spawn(
+        "rcadm", ["repl", c.addressStrings[0]], stdin: "SSUBSCRIBE foo bar\nECHO done\n")
+      try await eventually("the shell to subscribe to both channels") {
+        try await call(c, 0, "PUBSUB", "SHARDNUMSUB", "foo", "bar").elements?.compactMap(\.int) == [1, 1]
+      }
+      #expect(try await call(c, 0, "CLIENT", "KILL", "TYPE", "pubsub") == .integer(1))
+      let result = repl.wait(timeout: 30)
+      #expect(result.stdout == "ssubscribe\nfoo\n1\nssubscribe\nbar\n2\ndone\n", "\(result)")
+    }
+  }
 }
