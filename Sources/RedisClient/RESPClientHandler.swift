@@ -9,6 +9,33 @@ import Synchronization
 struct RESPRequest: Sendable {
   var payload: [UInt8]
   var replies: [PendingReply]
+  /// Turns the connection into a stream: from this write on, every frame the node sends goes to
+  /// the sink, in order, and no reply is matched to a command again.
+  var streamTo: FrameSink? = nil
+}
+
+/// Where a streaming connection's frames go (an `AsyncThrowingStream`'s continuation), with how
+/// many were dropped because the consumer fell behind.
+final class FrameSink: Sendable {
+  let continuation: AsyncThrowingStream<RESPValue, any Error>.Continuation
+  let dropped = Atomic<Int>(0)
+  /// The first frame must come within this bound (the confirmation of SUBSCRIBE, MONITOR's OK).
+  let firstFrameTimeout: TimeAmount
+  /// The command that opened the stream, for the timeout's message.
+  let label: String
+
+  init(
+    _ continuation: AsyncThrowingStream<RESPValue, any Error>.Continuation, firstFrameTimeout: TimeAmount,
+    label: String
+  ) {
+    self.continuation = continuation
+    self.firstFrameTimeout = firstFrameTimeout
+    self.label = label
+  }
+
+  func deliver(_ frame: RESPValue) {
+    if case .dropped = continuation.yield(frame) { dropped.add(1, ordering: .relaxed) }
+  }
 }
 
 struct PendingReply: Sendable {
@@ -21,6 +48,9 @@ struct PendingReply: Sendable {
 }
 
 /// Matches replies to commands in FIFO order and enforces per-command deadlines.
+///
+/// A request carrying a `FrameSink` switches the connection to streaming (pub/sub, MONITOR):
+/// every later frame, RESP3 push or not, goes to the sink, and only the first one is bounded.
 ///
 /// After any failure (timeout, protocol violation, close) the byte stream can no longer be trusted
 /// to line up with the commands, so every pending and later command fails and the channel closes.
@@ -41,6 +71,9 @@ final class RESPClientHandler: ChannelDuplexHandler {
   private var repliesSeen = 0
   /// Whether the last read ended inside a reply (part of it received, the rest still to come).
   private var replyUnderway = false
+  /// Set once the connection streams: it receives every frame from then on.
+  private var sink: FrameSink?
+  private var firstFrameTimer: Scheduled<Void>?
 
   private let usesTLS: Bool
   private var tlsReady = false
@@ -69,7 +102,26 @@ final class RESPClientHandler: ChannelDuplexHandler {
     let request = unwrapOutboundIn(data)
     if let failure {
       request.replies.forEach { $0.promise.fail(failure) }
+      request.streamTo?.continuation.finish(throwing: failure)
       promise?.fail(failure)
+      return
+    }
+    if let streamTo = request.streamTo {
+      // Replies still owed to earlier commands would be taken for streamed frames.
+      guard pending.isEmpty, sink == nil else {
+        let refused = ConnectionError(
+          .protocolViolation, node: node, "\(node): a connection can stream only when no reply is pending")
+        streamTo.continuation.finish(throwing: refused)
+        promise?.fail(refused)
+        return
+      }
+      startStreaming(streamTo, context: context)
+    } else if sink != nil, !request.replies.isEmpty {
+      // Every frame goes to the stream: a reply would never be matched to this command.
+      let refused = ConnectionError(
+        .protocolViolation, node: node, "\(node): this connection streams; it takes no more commands")
+      request.replies.forEach { $0.promise.fail(refused) }
+      promise?.fail(refused)
       return
     }
     let wasIdle = pending.isEmpty
@@ -109,6 +161,12 @@ final class RESPClientHandler: ChannelDuplexHandler {
       buffer!.moveReaderIndex(forwardBy: decoded.consumed)
       guard let value = decoded.value else { break }
       repliesSeen += 1
+      if let sink {
+        firstFrameTimer?.cancel()
+        firstFrameTimer = nil
+        sink.deliver(value)
+        continue
+      }
       // RESP3 push messages (pub/sub, invalidation) arrive out of band: no command waits for them.
       if case .push = value.unwrapped { continue }
       guard let reply = pending.popFirst() else {
@@ -141,6 +199,8 @@ final class RESPClientHandler: ChannelDuplexHandler {
       detail = "\(node) closed the connection before replying to \(waiting)\(firstReplyHint)"
     } else if let waiting {
       detail = "\(node) closed the connection while \(waiting) was waiting for its reply"
+    } else if sink != nil {
+      detail = "\(node) closed the connection (the stream ended)"
     } else {
       detail = "the connection to \(node) is closed"
     }
@@ -197,13 +257,29 @@ final class RESPClientHandler: ChannelDuplexHandler {
 
   static let gracePoll = TimeAmount.milliseconds(10)
 
+  /// Streaming: the first frame is bounded like a reply; after it the node may stay silent as long
+  /// as it likes (no message published, nothing to monitor).
+  private func startStreaming(_ streamTo: FrameSink, context: ChannelHandlerContext) {
+    sink = streamTo
+    let loop = context.eventLoop.assumeIsolated()
+    firstFrameTimer = loop.scheduleTask(in: streamTo.firstFrameTimeout) { [self] in
+      self.fail(
+        context: context,
+        ConnectionError(.timeout, node: self.node, "\(self.node) did not answer \(streamTo.label)"))
+    }
+  }
+
   private func fail(context: ChannelHandlerContext, _ error: ConnectionError) {
     timer?.cancel()
     timer = nil
+    firstFrameTimer?.cancel()
+    firstFrameTimer = nil
     firstFailure.value.withLock { if $0 == nil { $0 = error } }
     let replies = pending
     pending.removeAll()
     for r in replies { r.promise.fail(failure!) }
+    sink?.continuation.finish(throwing: failure!)
+    sink = nil
     buffer = nil
     if context.channel.isActive { context.close(promise: nil) }
   }

@@ -13,8 +13,8 @@ public final class RedisConnection: NodeSession {
   /// What HELLO said the node runs; nil after a RESP2 handshake.
   public let server: ServerIdentity?
   let channel: any Channel
-  private let commandTimeout: Duration
-  private let failure: FailureRecord
+  let commandTimeout: Duration
+  let failure: FailureRecord
 
   init(
     channel: any Channel, address: NodeAddress, commandTimeout: Duration, protocolVersion: Int,

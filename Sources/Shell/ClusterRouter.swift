@@ -90,9 +90,10 @@ public actor ClusterRouter {
       transaction = []
       return .simpleString("OK")
     }
-    // Their replies keep arriving with no command to match; the connection would be torn down.
-    if ["SUBSCRIBE", "PSUBSCRIBE", "SSUBSCRIBE", "MONITOR"].contains(name) {
-      return .error("ERR rcadm's shell does not support \(name) yet; use redis-cli for pub/sub and MONITOR")
+    // Their replies keep arriving with no command to match: the shell streams them on a
+    // connection of their own (`openStream`); a one-reply caller cannot.
+    if StreamingCommand(args) != nil {
+      return .error("ERR \(name) streams replies until it is stopped; run it in the interactive shell")
     }
     guard isCluster else { return try await send(args, to: lastNode) }
     switch name {
@@ -396,6 +397,9 @@ public actor ClusterRouter {
       return .simpleString("OK")
     case "MULTI":
       return .error("ERR MULTI calls can not be nested")
+    case _ where StreamingCommand(args) != nil:
+      return .error(
+        "ERR rcadm does not queue \(name) in a transaction: its replies stream until it is stopped")
     case "EXEC":
       let queued = transaction ?? []
       transaction = nil
@@ -489,6 +493,52 @@ public actor ClusterRouter {
       }
     }
     return name == "MGET" ? .array(merged) : .integer(total)
+  }
+
+  // MARK: Streams (pub/sub, MONITOR)
+
+  /// Where a streaming command goes: the owner of the shard channels' slot for SSUBSCRIBE (as
+  /// far as the slot map knows), otherwise the node in the prompt.
+  func streamTarget(shardSlot: Int?) -> NodeAddress {
+    shardSlot.flatMap { owners[$0] } ?? lastNode
+  }
+
+  /// Sends `args` on a new connection to `node` that then carries nothing but its stream, so the
+  /// command path and its reply matching never see pushed frames. Throws the connection error when
+  /// the node cannot be reached (nothing was sent).
+  func openStream(_ args: [[UInt8]], at node: NodeAddress) async throws -> NodeStream {
+    let session = try await connector.connect(to: node)
+    guard let streaming = session as? any StreamingSession else {
+      await session.close()
+      throw ConnectionError(
+        .other, node: node,
+        "the connection to \(node) cannot carry a stream of replies (pub/sub, MONITOR) with this transport")
+    }
+    return streaming.startStreaming([args])
+  }
+
+  /// Reloads the slot map from `node` first: a node that just gave a slot away (it dropped the
+  /// slot's shard channels) knows its new owner, where the cached map still names the old one.
+  /// Falls back to the other nodes; a map nobody returns is left as it was (MOVED corrects it).
+  func reloadSlots(preferring node: NodeAddress) async {
+    if let c = try? await connection(node) {
+      do {
+        let reply = try await c.send([words("CLUSTER", "SLOTS")], timeout: nil)[0]
+        if !reply.isError {
+          applySlots(reply, from: node)
+          return
+        }
+      } catch {
+        await drop(c)
+      }
+    }
+    try? await reloadSlots(avoiding: node)
+  }
+
+  /// A MOVED answer names the slot's owner.
+  func learnOwner(ofSlot slot: Int, _ node: NodeAddress) {
+    owners[slot] = node
+    if !masters.contains(node) { masters.append(node) }
   }
 
   public func closeAll() async {

@@ -25,7 +25,8 @@ public protocol LineSource: Sendable {
   func remember(_ line: String, persist: Bool)
 }
 
-/// The read-eval-print loop over a `ClusterRouter`, with built-ins (`:nodes`, `:slot`, `:connect`, `help`).
+/// The read-eval-print loop over a `ClusterRouter`, with built-ins (`:nodes`, `:slot`, `:connect`, `help`)
+/// and streaming commands (SUBSCRIBE, PSUBSCRIBE, SSUBSCRIBE, MONITOR) shown until Ctrl-C.
 public final class ShellSession: Sendable {
   public let router: ClusterRouter
   /// Turns a reply into the text printed (redis-cli style, raw, or JSON: the caller decides).
@@ -73,7 +74,13 @@ public final class ShellSession: Sendable {
         source.remember(line, persist: !HistoryFilter.isSensitive(words))
         let lower = words[0].lowercased()
         if lower == "quit" || lower == "exit" { return failed ? 1 : 0 }
-        if !(await interruptible { await self.handle(args, words: words, source: source) }) { failed = true }
+        // Ctrl-C is how a stream (SUBSCRIBE, MONITOR) ends: not a failure.
+        let inTransaction = await router.inTransaction
+        let stopsStream = StreamingCommand(args) != nil && !inTransaction
+        let interrupted = stopsStream ? ("(stopped)", true) : ("(interrupted)", false)
+        if !(await interruptible(interrupted) { await self.handle(args, words: words, source: source) }) {
+          failed = true
+        }
       }
     }
   }
@@ -100,8 +107,10 @@ public final class ShellSession: Sendable {
       }
       let first = String(decoding: args[0], as: UTF8.self).lowercased()
       if first == "quit" || first == "exit" { break }
-      // Built-ins and whole-cluster commands run on their own, after what came before.
-      if first.hasPrefix(":") || first == "help" || first == "flushall" || first == "flushdb" {
+      // Built-ins, whole-cluster and streaming commands run on their own, after what came before.
+      if first.hasPrefix(":") || first == "help" || first == "flushall" || first == "flushdb"
+        || StreamingCommand(args) != nil
+      {
         await flush()
         if !(await handle(args, words: args.map { String(decoding: $0, as: UTF8.self) })) { failed = true }
         continue
@@ -122,7 +131,11 @@ public final class ShellSession: Sendable {
 
   /// Runs a command so that Ctrl-C stops it (a blocking BLPOP, say) without ending the shell:
   /// the command's task is cancelled, which closes its connection; the next command reconnects.
-  func interruptible(_ body: @escaping @Sendable () async -> Bool) async -> Bool {
+  /// After Ctrl-C, `interrupted` gives the note shown and the result.
+  func interruptible(
+    _ interrupted: (note: String, result: Bool) = ("(interrupted)", false),
+    _ body: @escaping @Sendable () async -> Bool
+  ) async -> Bool {
     CommandInterrupt.reset()
     let result = await withTaskGroup(of: Bool?.self) { group in
       group.addTask { await body() }
@@ -138,8 +151,8 @@ public final class ShellSession: Sendable {
       return first
     }
     guard let result else {
-      writeError("(interrupted)")
-      return false
+      writeError(interrupted.note)
+      return interrupted.result
     }
     return result
   }
@@ -179,6 +192,11 @@ public final class ShellSession: Sendable {
       }
     case "help":
       return await help(words)
+    case "subscribe", "psubscribe", "ssubscribe", "monitor":
+      // In a transaction the router answers (it does not queue them).
+      let inTransaction = await router.inTransaction
+      guard let command = StreamingCommand(args), !inTransaction else { return await run(args) }
+      return await stream(command, args)
     case "flushall", "flushdb":
       if await router.isCluster && !assumeYes {
         guard interactive, let source else {
@@ -216,6 +234,7 @@ public final class ShellSession: Sendable {
   func help(_ words: [String]) async -> Bool {
     guard words.count >= 2 else {
       write("Type a Redis command, or: :nodes (slot map), :slot KEY, :connect HOST:PORT, help COMMAND, quit")
+      write("SUBSCRIBE, PSUBSCRIBE, SSUBSCRIBE and MONITOR show what arrives until Ctrl-C")
       return true
     }
     let name = words[1...].joined(separator: "|").lowercased()

@@ -180,7 +180,10 @@ import Testing
       #expect(piped.status == 1)
       let subscribe = try Run.rcadm(["exec", seed, "--", "SUBSCRIBE", "news"])
       #expect(
-        subscribe.status == 1 && subscribe.stdout.contains("does not support SUBSCRIBE yet"), "\(subscribe)")
+        subscribe.status == 1
+          && subscribe.stdout.contains(
+            "SUBSCRIBE streams replies until it is stopped; run it in the interactive shell"),
+        "\(subscribe)")
       let flush = try Run.rcadm(["repl", seed], stdin: "FLUSHALL\nDBSIZE\n")
       #expect(flush.stderr.contains("rcadm runs it from piped input only with --yes"))
       #expect(flush.stdout.contains("2001"))

@@ -22,6 +22,12 @@ SCRIPT.json is a JSON list of steps, run in order:
                                           movement and erasing applied: what a user would see)
     {"not_expect": "regex", "timeout": 1} fail if the regex matches new output within the timeout
     {"sleep": 0.2}                        pause
+    {"run": ["redis-cli", "-p", "7000", "PUBLISH", "ch", "hi"], "timeout": 30}
+                                          run another program to completion (its stdin is empty;
+                                          the terminal's output keeps being read meanwhile); fails
+                                          unless it exits with "status" (default 0) and, when
+                                          "output" is given, that regex matches its stdout. To act
+                                          at a point observed on screen, put an expect step first.
     {"resize": [COLS, ROWS]}              change the terminal size (the program gets SIGWINCH)
     {"expect_exit": 0, "timeout": 5}      wait for the program to exit with this status
                                           (null: any status; negative: killed by that signal)
@@ -53,6 +59,7 @@ import re
 import select
 import signal
 import struct
+import subprocess
 import sys
 import termios
 import time
@@ -290,6 +297,40 @@ class Session:
             pass
 
 
+def run_program(session, step, deadline, timeout):
+    """Runs a "run" step's program; returns why the step failed, or None."""
+    argv = [str(word) for word in step["run"]]
+    try:
+        child = subprocess.Popen(
+            argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
+        )
+    except OSError as error:
+        return f"cannot run {argv[0]}: {error}"
+    try:
+        while child.poll() is None:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                child.kill()
+                child.wait()
+                return f"timeout after {timeout}s waiting for {' '.join(argv)}"
+            # Keep reading the terminal: a program writing to it must not block on a full pty.
+            if not session.pump(min(remaining, 0.05)):
+                time.sleep(0.02)
+        out, err = child.communicate()
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+    out = out.decode("utf-8", errors="replace")
+    err = err.decode("utf-8", errors="replace")
+    wanted = int(step.get("status", 0))
+    if child.returncode != wanted:
+        return f"{' '.join(argv)} exited with {child.returncode}, expected {wanted}: {out}{err}"
+    if "output" in step and not re.search(step["output"], out, re.MULTILINE):
+        return f"{' '.join(argv)} printed {out!r}, which does not match {step['output']!r}"
+    return None
+
+
 def run_steps(session, steps, default_timeout, deadline):
     """Runs the steps; returns (index of the failed step or None, error text or None)."""
     position = 0  # offset in the cleaned output where the next expect starts
@@ -308,6 +349,10 @@ def run_steps(session, steps, default_timeout, deadline):
                 continue
             session.send(step["send"])
             session.pump(0.02)
+        elif "run" in step:
+            failure = run_program(session, step, step_deadline, timeout)
+            if failure:
+                return index, failure
         elif "resize" in step:
             cols, rows = (int(n) for n in step["resize"])
             session.resize(cols, rows)
