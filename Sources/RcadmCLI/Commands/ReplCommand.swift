@@ -13,7 +13,9 @@ struct ReplCommand: AsyncParsableCommand {
       "Interactive shell on a cluster (or a single node): commands go straight to the owner of their keys.",
     discussion: """
       Built-ins: :nodes (slot map), :slot KEY, :connect HOST:PORT, help COMMAND, quit. DBSIZE, KEYS, SCAN and \
-      FLUSHALL cover every master; MGET/DEL/EXISTS/UNLINK/TOUCH split across slots. History: ~/.rcadm_history \
+      FLUSHALL cover every master; MGET/DEL/EXISTS/UNLINK/TOUCH split across slots. SUBSCRIBE, PSUBSCRIBE and \
+      MONITOR stream from the current node, SSUBSCRIBE from the owner of its channel's slot (following the slot \
+      when it moves), until Ctrl-C returns to the prompt. History: ~/.rcadm_history \
       (RCADM_HISTFILE overrides, /dev/null disables); secrets (AUTH, ACL SETUSER, CONFIG SET …pass…) are never \
       written. With standard input not a terminal, commands are read line by line.
       """,
