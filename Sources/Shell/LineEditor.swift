@@ -427,97 +427,8 @@ public final class LineEditor: @unchecked Sendable {
 
   private enum CloseAction { case none, wake, teardown }
 
-  // MARK: - Completion
+  // MARK: - Completion (the layout of candidates: LineEditor+Completion.swift)
 
-  /// The word Tab completes in `lineBeforeCursor`: the text after the last space or tab.
-  public static func completionWord(in lineBeforeCursor: String) -> Substring {
-    let start =
-      lineBeforeCursor.lastIndex(where: isBlank).map {
-        lineBeforeCursor.index(after: $0)
-      } ?? lineBeforeCursor.startIndex
-    return lineBeforeCursor[start...]
-  }
-
-  /// What Tab does with the current word and the completer's candidates.
-  enum CompletionAction: Equatable {
-    /// Nothing to complete: beep.
-    case none
-    /// Replace the current word; `complete` when it was the only candidate (a space follows).
-    case replace(String, complete: Bool)
-    /// Several candidates and no longer common prefix: list them.
-    case list([String])
-  }
-
-  /// Turns candidates into replacements for the current word. A candidate that continues more of
-  /// the line than the current word, from the start of an earlier word (compared case-insensitively:
-  /// `CLUSTER NODES` for `cluster n`), is cut to the part that replaces the current word (`NODES`),
-  /// so a completer may return whole command names as well as single words.
-  static func wordReplacements(lineBeforeCursor: String, candidates: [String]) -> [String] {
-    let line = Array(lineBeforeCursor)
-    let wordStart = line.count - completionWord(in: lineBeforeCursor).count
-    let wordStarts = line.indices.filter { $0 < wordStart && ($0 == 0 || isBlank(line[$0 - 1])) }
-    return candidates.map { candidate in
-      let characters = Array(candidate)
-      for start in wordStarts {
-        let typed = line[start...]
-        guard typed.count <= characters.count,
-          zip(typed, characters).allSatisfy({ $0.lowercased() == $1.lowercased() })
-        else { continue }
-        return String(characters[(wordStart - start)...])
-      }
-      return candidate
-    }
-  }
-
-  private static func isBlank(_ character: Character) -> Bool {
-    character == " " || character == "\t"
-  }
-
-  /// A unique candidate replaces the current word (followed by a space); several candidates replace
-  /// it with their longest common prefix (compared case-insensitively) if that is longer than the
-  /// word, otherwise they are listed. Candidates are first passed through `wordReplacements`.
-  static func completionAction(lineBeforeCursor: String, candidates: [String]) -> CompletionAction {
-    let word = completionWord(in: lineBeforeCursor)
-    var seen = Set<String>()
-    let unique = wordReplacements(lineBeforeCursor: lineBeforeCursor, candidates: candidates)
-      .filter { !$0.isEmpty && seen.insert($0).inserted }
-    if unique.isEmpty { return .none }
-    if unique.count == 1 { return .replace(unique[0], complete: true) }
-    let sorted = unique.sorted()
-    var prefix = Substring(sorted[0])
-    for candidate in sorted.dropFirst() {
-      let length = zip(prefix, candidate).prefix(while: { $0.lowercased() == $1.lowercased() }).count
-      prefix = prefix.prefix(length)
-    }
-    if prefix.count > word.count { return .replace(String(prefix), complete: false) }
-    return .list(sorted)
-  }
-
-  /// Lays out candidates in columns (top to bottom, then left to right) for a terminal `width` wide.
-  static func formatColumns(_ items: [String], width: Int) -> String {
-    guard !items.isEmpty else { return "" }
-    let widest = items.map(\.unicodeScalars.count).max() ?? 0
-    let columnWidth = widest + 2
-    let columns = max(1, min(items.count, (max(width, 1) + 2) / columnWidth))
-    let rows = (items.count + columns - 1) / columns
-    var output = ""
-    for row in 0..<rows {
-      var line = ""
-      for column in 0..<columns {
-        let index = column * rows + row
-        guard index < items.count else { break }
-        let item = items[index]
-        line += item
-        if column < columns - 1, (column + 1) * rows + row < items.count {
-          line += String(repeating: " ", count: columnWidth - item.unicodeScalars.count)
-        }
-      }
-      output += line + "\n"
-    }
-    return output
-  }
-
-  /// The bound Tab function (EL_ADDFN): runs on the editor thread inside `el_gets`.
   private func complete(_ el: OpaquePointer) -> UInt8 {
     guard let info = el_line(el)?.pointee, let buffer = info.buffer, let cursor = info.cursor,
       let completer = self.completer
@@ -581,126 +492,6 @@ public final class LineEditor: @unchecked Sendable {
       Unmanaged<ThreadBody>.fromOpaque(box).takeRetainedValue().run()
     }
   }
-
-  // MARK: - History file
-
-  /// The entries of a history file (nil if it cannot be read or is not a regular file).
-  static func loadHistoryFile(_ path: String) -> [String]? {
-    var info = stat()
-    guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
-    guard fd >= 0 else { return nil }
-    defer { _ = closeDescriptor(fd) }
-    var bytes: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 65536)
-    while true {
-      let n = read(fd, &chunk, chunk.count)
-      if n < 0, errno == EINTR { continue }
-      if n <= 0 { break }
-      bytes += chunk[0..<n]
-    }
-    return parseHistory(String(decoding: bytes, as: UTF8.self))
-  }
-
-  /// Writes entries to `path` through a temporary file and rename (mode 0600). A `path` that exists
-  /// and is not a regular file (e.g. /dev/null) is left alone; a symlink's target is replaced.
-  static func writeHistoryFile(_ path: String, entries: [String]) -> Bool {
-    var target = path
-    if let resolved = realpath(path, nil) {
-      target = String(cString: resolved)
-      free(resolved)
-    }
-    var info = stat()
-    if stat(target, &info) == 0, info.st_mode & S_IFMT != S_IFREG { return false }
-    let temporary = target + ".tmp.\(getpid())"
-    let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-    guard fd >= 0 else { return false }
-    let bytes = Array(formatHistory(entries).utf8)
-    var written = 0
-    while written < bytes.count {
-      let n = bytes[written...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-      if n < 0, errno == EINTR { continue }
-      if n <= 0 { break }
-      written += n
-    }
-    let closed = closeDescriptor(fd) == 0
-    guard written == bytes.count, closed, rename(temporary, target) == 0 else {
-      unlink(temporary)
-      return false
-    }
-    return true
-  }
-
-  /// One entry per line; `\` is written `\\`, a newline `\n`, a carriage return `\r`.
-  static func formatHistory(_ entries: [String]) -> String {
-    var output = ""
-    for entry in entries {
-      for character in entry.unicodeScalars {
-        switch character {
-        case "\\": output += "\\\\"
-        case "\n": output += "\\n"
-        case "\r": output += "\\r"
-        default: output.unicodeScalars.append(character)
-        }
-      }
-      output += "\n"
-    }
-    return output
-  }
-
-  /// The inverse of `formatHistory`; empty lines are skipped, an unknown escape is kept as is.
-  static func parseHistory(_ text: String) -> [String] {
-    var entries: [String] = []
-    for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
-      var entry = ""
-      var escaped = false
-      for character in line.unicodeScalars {
-        if escaped {
-          switch character {
-          case "n": entry += "\n"
-          case "r": entry += "\r"
-          case "\\": entry += "\\"
-          default: entry += "\\" + String(character)
-          }
-          escaped = false
-        } else if character == "\\" {
-          escaped = true
-        } else {
-          entry.unicodeScalars.append(character)
-        }
-      }
-      if escaped { entry += "\\" }
-      entries.append(entry)
-    }
-    return entries
-  }
-}
-
-// MARK: - Process-wide signal state while a prompt is up
-
-private let caughtSignals: [Int32] = [SIGINT, SIGCONT, SIGWINCH]
-private let sigintPending = Atomic<Bool>(false)
-private let sigcontPending = Atomic<Bool>(false)
-private let sigwinchPending = Atomic<Bool>(false)
-/// The wake pipe of the editor that is reading (-1 when none is).
-private let signalWakeFD = Atomic<Int32>(-1)
-
-/// Handler installed while `el_gets` runs: records the signal and wakes the reader through its pipe,
-/// whichever thread the signal was delivered to (async-signal-safe: atomics and write(2) only).
-private func handleSignal(_ signal: Int32) {
-  let savedErrno = errno
-  switch signal {
-  case SIGINT: sigintPending.store(true, ordering: .sequentiallyConsistent)
-  case SIGCONT: sigcontPending.store(true, ordering: .sequentiallyConsistent)
-  case SIGWINCH: sigwinchPending.store(true, ordering: .sequentiallyConsistent)
-  default: break
-  }
-  let fd = signalWakeFD.load(ordering: .sequentiallyConsistent)
-  if fd >= 0 {
-    var byte: UInt8 = 1
-    _ = write(fd, &byte, 1)
-  }
-  errno = savedErrno
 }
 
 private final class ThreadBody: Sendable {
@@ -708,7 +499,7 @@ private final class ThreadBody: Sendable {
   init(_ run: @escaping @Sendable () -> Void) { self.run = run }
 }
 
-private func closeDescriptor(_ fd: Int32) -> Int32 {
+func closeDescriptor(_ fd: Int32) -> Int32 {
   close(fd)
 }
 
