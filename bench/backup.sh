@@ -47,11 +47,7 @@ echo "redis-cli:    $REDIS_CLI ($("$REDIS_CLI" --version))"
 echo "starting 6 nodes on 127.0.0.1:$BASE_PORT.. and filling them with $KEYS keys of $VALUE_SIZE bytes..."
 sandbox_up "$work/sandbox" 6
 until cluster_ok; do sleep 0.2; done
-mkdir -p "$work/source"
-redis-server --port "$source_port" --bind 127.0.0.1 --dir "$work/source" --save '' --appendonly no \
-  --enable-debug-command yes --daemonize yes --logfile "$work/source/log" >/dev/null
-until "$REDIS_CLI" -p "$source_port" ping 2>/dev/null | grep -q PONG; do sleep 0.1; done
-"$REDIS_CLI" -p "$source_port" debug populate "$KEYS" key "$VALUE_SIZE" >/dev/null
+start_source "$work/source" "$source_port" "$KEYS" "$VALUE_SIZE"
 step "$BIN" import "$seed" --from "127.0.0.1:$source_port" --yes >"$work/fill" 2>&1 || die "fill failed: $(tail -3 "$work/fill")"
 "$REDIS_CLI" -p "$source_port" shutdown nosave >/dev/null 2>&1 || true
 "$BIN" call "$seed" -- CONFIG SET repl-diskless-sync-delay "$DELAY" >/dev/null

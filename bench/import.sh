@@ -45,11 +45,7 @@ echo "redis-cli:    $REDIS_CLI ($("$REDIS_CLI" --version))"
 echo "starting 6 nodes on 127.0.0.1:$BASE_PORT.. and a standalone source on $source_port..."
 sandbox_up "$work/sandbox" 6
 until cluster_ok; do sleep 0.2; done
-mkdir -p "$work/source"
-redis-server --port "$source_port" --bind 127.0.0.1 --dir "$work/source" --save '' --appendonly no \
-  --enable-debug-command yes --daemonize yes --logfile "$work/source/log" >/dev/null
-until "$REDIS_CLI" -p "$source_port" ping 2>/dev/null | grep -q PONG; do sleep 0.1; done
-"$REDIS_CLI" -p "$source_port" debug populate "$KEYS" key "$VALUE_SIZE" >/dev/null
+start_source "$work/source" "$source_port" "$KEYS" "$VALUE_SIZE"
 echo "source: $("$REDIS_CLI" -p "$source_port" dbsize) keys of $VALUE_SIZE bytes"
 
 masters_keys() {

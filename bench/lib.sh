@@ -65,3 +65,14 @@ cluster_ok() {
   done
   "$BIN" check "$seed" >/dev/null 2>&1
 }
+
+# start_source DIR PORT KEYS VALUE_SIZE: a standalone redis-server on 127.0.0.1:PORT holding KEYS
+# string keys of VALUE_SIZE bytes (DEBUG POPULATE); the caller's cleanup shuts it down.
+start_source() {
+  local dir=$1 port=$2 keys=$3 size=$4
+  mkdir -p "$dir"
+  redis-server --port "$port" --bind 127.0.0.1 --dir "$dir" --save '' --appendonly no \
+    --enable-debug-command yes --daemonize yes --logfile "$dir/log" >/dev/null
+  until "$REDIS_CLI" -p "$port" ping 2>/dev/null | grep -q PONG; do sleep 0.1; done
+  "$REDIS_CLI" -p "$port" debug populate "$keys" key "$size" >/dev/null
+}
