@@ -50,6 +50,9 @@ public final class ShellSession: Sendable {
     self.writeError = writeError
   }
 
+  /// Whether `args` is a command that streams (SUBSCRIBE, PSUBSCRIBE, SSUBSCRIBE, MONITOR).
+  public static func streams(_ args: [[UInt8]]) -> Bool { StreamingCommand(args) != nil }
+
   /// Runs until end of input or `quit`; returns 1 if any command failed (for scripts), else 0.
   public func run(_ source: any LineSource) async -> Int32 {
     CommandInterrupt.install()

@@ -193,6 +193,9 @@ public final class Spawned: @unchecked Sendable {
   /// What the program printed on standard error so far, to observe its progress from outside.
   public var stderrSoFar: String { (try? String(contentsOf: err, encoding: .utf8)) ?? "" }
 
+  /// What the program printed on standard output so far.
+  public var stdoutSoFar: String { (try? String(contentsOf: out, encoding: .utf8)) ?? "" }
+
   /// Waits (bounded) for the program to end and returns what it printed.
   public func wait(timeout: Double = 120) -> RunResult {
     let deadline = Date().addingTimeInterval(timeout)

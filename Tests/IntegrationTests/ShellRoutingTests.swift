@@ -178,12 +178,20 @@ import Testing
       #expect(Array(lines.dropFirst(2000)) == ["1999", "1", "2", "3", "2001", "5"], "\(piped)")
       #expect(piped.stderr.contains("unbalanced"), "\(piped)")
       #expect(piped.status == 1)
-      let subscribe = try Run.rcadm(["exec", seed, "--", "SUBSCRIBE", "news"])
-      #expect(
-        subscribe.status == 1
-          && subscribe.stdout.contains(
-            "SUBSCRIBE streams replies until it is stopped; run it in the interactive shell"),
-        "\(subscribe)")
+      // exec streams a subscription's messages (one JSON line each) until it is stopped.
+      let subscribe = try Run.spawn("rcadm", ["exec", seed, "--json", "--", "SUBSCRIBE", "news"])
+      try pollUntil("the subscription confirmed on exec's output") {
+        subscribe.stdoutSoFar.contains("\"subscribe\"")
+      }
+      // PUBLISH counts the subscribers on the node it runs on: exec subscribed on the seed.
+      let published = try Run.program("redis-cli", ["-p", String(c[0].port), "PUBLISH", "news", "extra!"])
+      #expect(published.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "1", "\(published)")
+      try pollUntil("the message on exec's output") { subscribe.stdoutSoFar.contains("extra!") }
+      subscribe.signal(SIGTERM)
+      let streamed = subscribe.wait()
+      let streamedLines = streamed.stdout.split(separator: "\n").map(String.init)
+      #expect(streamedLines.first == #"["subscribe","news",1]"#, "\(streamed)")
+      #expect(streamedLines.contains(#"["message","news","extra!"]"#), "\(streamed)")
       let flush = try Run.rcadm(["repl", seed], stdin: "FLUSHALL\nDBSIZE\n")
       #expect(flush.stderr.contains("rcadm runs it from piped input only with --yes"))
       #expect(flush.stdout.contains("2001"))

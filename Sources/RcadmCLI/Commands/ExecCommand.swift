@@ -5,6 +5,12 @@ import RedisClient
 import RedisCore
 import Shell
 
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// `rcadm exec`: one routed command for scripts.
 struct ExecCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
@@ -41,9 +47,32 @@ struct ExecCommand: AsyncParsableCommand {
     } catch {
       throw RcadmError.usage("cannot reach \(reach.seed): \(error)")
     }
+    let args = command.map { Array($0.utf8) }
+    if ShellSession.streams(args) {
+      // Messages print as they arrive (one JSON line each under --json) until the connection ends
+      // or the process is stopped, as redis-cli does.
+      let session = ShellSession(
+        router: router,
+        render: replyRenderer(json: output.json, raw: raw || !Terminal.stdoutIsTTY && !output.json),
+        interactive: false, assumeYes: false,
+        write: { line in
+          // Unbuffered, so each message reaches a pipe as it arrives.
+          let bytes = Array((line + "\n").utf8)
+          var sent = 0
+          while sent < bytes.count {
+            let n = bytes[sent...].withUnsafeBytes { Glibc.write(STDOUT_FILENO, $0.baseAddress, $0.count) }
+            if n <= 0 { break }
+            sent += n
+          }
+        }, writeError: { Terminal.error($0) })
+      let ok = await session.handle(args, words: command)
+      await router.closeAll()
+      if !ok { throw ExitCode(1) }
+      return
+    }
     let reply: RESPValue
     do {
-      reply = try await router.execute(command.map { Array($0.utf8) })
+      reply = try await router.execute(args)
     } catch {
       await router.closeAll()
       throw RcadmError.usage("\(error)")
