@@ -139,6 +139,37 @@ public final class KubeCluster: NodeConnector {
     let kubectl = try Kubectl(
       path: settings.kubectlPath, context: target.context, namespace: target.namespace)
     let wait = max(baseOptions.connectTimeout, .seconds(10))
+    let found = try await discover(settings, kubectl: kubectl, wait: wait)
+    for s in found.skipped { log("Skipping \(s)") }
+    var options = baseOptions
+    if let ref = settings.secret, options.password == nil {
+      options.password = try await kubectl.secret(ref, timeout: wait)
+    }
+    let forwards = PortForwards(kubectl: kubectl, timeout: wait)
+    let (transport, probeSession) = try await chooseTransport(
+      settings.transport, first: found.usable[0], options: options, kubectl: kubectl, forwards: forwards,
+      wait: wait)
+    if settings.transport == .auto {
+      log("Reaching \(found.usable.count) pods in \(found.scope) by \(transport)")
+    }
+    if options.password == nil {
+      options.password = try await podPassword(
+        found.usable, transport: transport, kubectl: kubectl, wait: wait, log: log)
+    }
+    let cluster = try KubeCluster(
+      target: target, kubectl: kubectl, transport: transport, pods: found.pods, usable: found.usable,
+      skipped: found.skipped, options: options, forwards: forwards)
+    if let probeSession { cluster.warm.withLock { $0[probeSession.address] = probeSession } }
+    await cluster.mapNodeIDs()
+    return cluster
+  }
+
+  /// The pods the selector matches (with their zones when wanted), those rcadm can use, and why
+  /// the others are skipped; no usable pod is a usage error.
+  static func discover(_ settings: KubeSettings, kubectl: Kubectl, wait: Duration) async throws -> (
+    pods: [KubePod], usable: [KubePod], skipped: [String], scope: String
+  ) {
+    let target = settings.target
     async let zoneLookup = settings.wantZones ? kubectl.zones(timeout: wait) : [:]
     var pods = try await kubectl.pods(selector: target.selector, container: settings.container, timeout: wait)
     let zones = await zoneLookup
@@ -162,91 +193,73 @@ public final class KubeCluster: NodeConnector {
           + skipped.joined(separator: "; ")
           + " (pass --kube-allow-unready to use running pods that are not Ready)")
     }
-    for s in skipped { log("Skipping \(s)") }
+    return (pods, usable, skipped, scope)
+  }
 
-    var options = baseOptions
-    if let ref = settings.secret, options.password == nil {
-      options.password = try await kubectl.secret(ref, timeout: wait)
-    }
-    let forwards = PortForwards(kubectl: kubectl, timeout: wait)
-    let first = usable[0]
-    var transport = settings.transport
+  /// The transport asked for, or for `auto` the first that reaches `first`: its pod IP, then
+  /// kubectl exec (not with TLS), then a port-forward. An exec probe's session is kept for reuse.
+  static func chooseTransport(
+    _ asked: KubeTransportKind, first: KubePod, options: ConnectionOptions, kubectl: Kubectl,
+    forwards: PortForwards, wait: Duration
+  ) async throws -> (KubeTransportKind, (any NodeSession)?) {
     // The exec relay carries plaintext RESP from inside the pod; TLS there is not supported.
-    if options.tls != nil && transport == .exec {
+    if options.tls != nil && asked == .exec {
       throw KubeError.usage(
         "TLS through kubectl exec is not supported; use --kube-transport port-forward or direct (TLS end to end)"
       )
     }
-    var failures: [String] = []
-    var probeSession: (any NodeSession)?
-    if transport == .auto {
-      if await directAnswers(first, within: min(options.connectTimeout, .seconds(1))) {
-        transport = .direct
-      } else if options.tls != nil {
-        failures.append(
-          "direct: pod IP \(first.ip ?? "?"):\(first.port) did not answer; exec: no TLS over exec")
-        do {
-          _ = try await forwards.localPort(for: first)
-          transport = .portForward
-        } catch {
-          throw KubeError.usage(
-            "rcadm cannot reach pod \(first.name) by any transport: " + failures.joined(separator: "; ")
-              + "; port-forward: \(error)")
-        }
-      } else {
-        failures.append("direct: pod IP \(first.ip ?? "?"):\(first.port) did not answer")
-        do {
-          var execOptions = options
-          if execOptions.password == nil && first.passwordVariable == nil,
-            let ref = first.passwordSecret
-          {
-            execOptions.password = try? await kubectl.secret(ref, timeout: wait)
-          }
-          probeSession = try await ExecTransport.connect(
-            pod: first, address: NodeAddress(host: first.ip ?? first.name, port: first.port),
-            kubectl: kubectl,
-            options: execOptions)
-          transport = .exec
-        } catch {
-          failures.append("exec: \(error)")
-          do {
-            _ = try await forwards.localPort(for: first)
-            transport = .portForward
-          } catch {
-            failures.append("port-forward: \(error)")
-            throw KubeError.usage(
-              "rcadm cannot reach pod \(first.name) by any transport: " + failures.joined(separator: "; "))
-          }
-        }
-      }
-      log("Reaching \(usable.count) pods in \(scope) by \(transport)")
-    }
-    // Outside exec, the pod's own password is not at hand: read the Secret its env points to.
-    // Over exec the relay authenticates, but MIGRATE must pass the password to the target itself, so
-    // rcadm still tries to read it and only notes when it cannot.
-    if options.password == nil, let literal = usable.lazy.compactMap(\.passwordValue).first {
-      options.password = literal
-    }
-    if options.password == nil, let ref = usable.lazy.compactMap(\.passwordSecret).first {
+    guard asked == .auto else { return (asked, nil) }
+    if await directAnswers(first, within: min(options.connectTimeout, .seconds(1))) { return (.direct, nil) }
+    var failures = ["direct: pod IP \(first.ip ?? "?"):\(first.port) did not answer"]
+    if options.tls != nil {
+      failures[0] += "; exec: no TLS over exec"
+    } else {
       do {
-        options.password = try await kubectl.secret(ref, timeout: wait)
-      } catch {
-        guard transport == .exec else {
-          throw KubeError.usage(
-            "the pods take their password from secret \(ref), which rcadm could not read (\(error)); "
-              + "pass -a/--askpass, or use --kube-transport exec so the pod authenticates itself")
+        var execOptions = options
+        if execOptions.password == nil && first.passwordVariable == nil, let ref = first.passwordSecret {
+          execOptions.password = try? await kubectl.secret(ref, timeout: wait)
         }
-        log(
-          "Note: secret \(ref) could not be read (\(error)); moving keys (reshard, rebalance, fix) needs the "
-            + "password for MIGRATE: pass --kube-secret or -a")
+        let session = try await ExecTransport.connect(
+          pod: first, address: NodeAddress(host: first.ip ?? first.name, port: first.port), kubectl: kubectl,
+          options: execOptions)
+        return (.exec, session)
+      } catch {
+        failures.append("exec: \(error)")
       }
     }
-    let cluster = try KubeCluster(
-      target: target, kubectl: kubectl, transport: transport, pods: pods, usable: usable, skipped: skipped,
-      options: options, forwards: forwards)
-    if let probeSession { cluster.warm.withLock { $0[probeSession.address] = probeSession } }
-    await cluster.mapNodeIDs()
-    return cluster
+    do {
+      _ = try await forwards.localPort(for: first)
+      return (.portForward, nil)
+    } catch {
+      failures.append("port-forward: \(error)")
+      throw KubeError.usage(
+        "rcadm cannot reach pod \(first.name) by any transport: " + failures.joined(separator: "; "))
+    }
+  }
+
+  /// The pods' own password when none was given. Outside exec it is needed to connect at all:
+  /// a literal in the pod's env, else the Secret its env points to. Over exec the relay
+  /// authenticates, but MIGRATE must pass the password to the target itself, so rcadm still
+  /// tries and only notes when it cannot.
+  static func podPassword(
+    _ usable: [KubePod], transport: KubeTransportKind, kubectl: Kubectl, wait: Duration,
+    log: @Sendable (String) -> Void
+  ) async throws -> String? {
+    if let literal = usable.lazy.compactMap(\.passwordValue).first { return literal }
+    guard let ref = usable.lazy.compactMap(\.passwordSecret).first else { return nil }
+    do {
+      return try await kubectl.secret(ref, timeout: wait)
+    } catch {
+      guard transport == .exec else {
+        throw KubeError.usage(
+          "the pods take their password from secret \(ref), which rcadm could not read (\(error)); "
+            + "pass -a/--askpass, or use --kube-transport exec so the pod authenticates itself")
+      }
+      log(
+        "Note: secret \(ref) could not be read (\(error)); moving keys (reshard, rebalance, fix) needs the "
+          + "password for MIGRATE: pass --kube-secret or -a")
+      return nil
+    }
   }
 
   /// A plain TCP connect to the pod IP: rcadm runs where pod IPs are routable.
