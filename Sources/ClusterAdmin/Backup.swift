@@ -111,7 +111,7 @@ public struct ClusterBackup: Sendable {
     let unserved = served.complement
     if !unserved.isEmpty {
       problems.append(
-        "slots \(unserved.ranges.map(\.description).joined(separator: ",")) are served by no master: a backup would miss their keys (run 'check')"
+        "slots \(unserved.ranges.map(\.description).joined(separator: ",")) are served by no master: a backup would miss their keys"
       )
     }
     for m in masters where !m.isReachable || cluster.session(m.id) == nil {
@@ -119,7 +119,7 @@ public struct ClusterBackup: Sendable {
     }
     if !problems.isEmpty {
       await cluster.closeAll()
-      throw ValidationProblems(problems)
+      throw ValidationProblems(problems, remedies: [.check])
     }
     let warnings = HealthCheck.findings(view).map(\.message)
     return BackupPlan(cluster: cluster, masters: masters, warnings: warnings)

@@ -228,15 +228,20 @@ final class RESPClientHandler: ChannelDuplexHandler {
   /// Bounds the wait for the head reply. The bound can pass while this loop is busy with other
   /// connections' work; NIO runs expired timers before it polls the sockets again, so a reply that
   /// arrived meanwhile would still be unread. The first expiry therefore grants one more poll
-  /// (`gracePoll` later) and only the second fails.
-  private func armTimer(context: ChannelHandlerContext, graced: Bool = false) {
+  /// (`gracePoll` later) and only a later one fails. NIO keeps running ready tasks, newly expired
+  /// timers included, until none is left, so a loop still busy can run the grace timer too before
+  /// any poll: a grace that fires well after its time (the loop was still busy) is granted again,
+  /// up to `maxGraceRounds` times.
+  private func armTimer(context: ChannelHandlerContext, graceRound: Int = 0) {
     timer?.cancel()
     timer = nil
     guard let head = pending.first else { return }
     let loop = context.eventLoop.assumeIsolated()
-    timer = loop.scheduleTask(in: graced ? Self.gracePoll : head.timeout) { [self] in
-      if !graced {
-        self.armTimer(context: context, graced: true)
+    let wait = graceRound > 0 ? Self.gracePoll : head.timeout
+    let due = NIODeadline.now() + wait
+    timer = loop.scheduleTask(in: wait) { [self] in
+      if graceRound == 0 || (NIODeadline.now() - due > Self.gracePoll && graceRound < Self.maxGraceRounds) {
+        self.armTimer(context: context, graceRound: graceRound + 1)
         return
       }
       if self.usesTLS && !self.tlsReady {
@@ -256,6 +261,7 @@ final class RESPClientHandler: ChannelDuplexHandler {
   }
 
   static let gracePoll = TimeAmount.milliseconds(10)
+  static let maxGraceRounds = 100
 
   /// Streaming: the first frame is bounded like a reply; after it the node may stay silent as long
   /// as it likes (no message published, nothing to monitor).

@@ -81,7 +81,7 @@ struct BackupCommand: AsyncParsableCommand {
     do {
       plan = try await backup.plan()
     } catch let e as ValidationProblems {
-      throw RcadmError.usage("backup: nothing was written: \(e)")
+      throw RcadmError.usage("backup: nothing was written: \(explain(e))")
     }
     printer.masters.store(plan.masters.count, ordering: .relaxed)
     if !output.json {
