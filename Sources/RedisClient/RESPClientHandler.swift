@@ -228,20 +228,15 @@ final class RESPClientHandler: ChannelDuplexHandler {
   /// Bounds the wait for the head reply. The bound can pass while this loop is busy with other
   /// connections' work; NIO runs expired timers before it polls the sockets again, so a reply that
   /// arrived meanwhile would still be unread. The first expiry therefore grants one more poll
-  /// (`gracePoll` later) and only a later one fails. NIO keeps running ready tasks, newly expired
-  /// timers included, until none is left, so a loop still busy can run the grace timer too before
-  /// any poll: a grace that fires more than `lateness` after its time (the loop was still busy) is granted again,
-  /// up to `maxGraceRounds` times.
-  private func armTimer(context: ChannelHandlerContext, graceRound: Int = 0) {
+  /// (`gracePoll` later) and only the second fails.
+  private func armTimer(context: ChannelHandlerContext, graced: Bool = false) {
     timer?.cancel()
     timer = nil
     guard let head = pending.first else { return }
     let loop = context.eventLoop.assumeIsolated()
-    let wait = graceRound > 0 ? Self.gracePoll : head.timeout
-    let due = NIODeadline.now() + wait
-    timer = loop.scheduleTask(in: wait) { [self] in
-      if graceRound == 0 || (NIODeadline.now() - due > Self.lateness && graceRound < Self.maxGraceRounds) {
-        self.armTimer(context: context, graceRound: graceRound + 1)
+    timer = loop.scheduleTask(in: graced ? Self.gracePoll : head.timeout) { [self] in
+      if !graced {
+        self.armTimer(context: context, graced: true)
         return
       }
       if self.usesTLS && !self.tlsReady {
@@ -261,9 +256,6 @@ final class RESPClientHandler: ChannelDuplexHandler {
   }
 
   static let gracePoll = TimeAmount.milliseconds(10)
-  static let maxGraceRounds = 100
-  /// A timer this late ran behind other tasks: the loop was busy and may not have polled.
-  static let lateness = TimeAmount.milliseconds(1)
 
   /// Streaming: the first frame is bounded like a reply; after it the node may stay silent as long
   /// as it likes (no message published, nothing to monitor).
