@@ -148,12 +148,17 @@ public struct KeyImport: ClusterMutation {
             session: session, label: label, keys: replies[1].int ?? 0,
             usedMemory: Int(InfoParser.parse(replies[2].string ?? "")["used_memory"] ?? "")))
       }
-      var owners = [String?](repeating: nil, count: slotCount)
-      for m in cluster.view.masters { for slot in m.entry.slots { owners[slot] = m.id } }
       return ImportPlan(
         cluster: cluster, sources: nodes, sourceIsCluster: isCluster,
-        warnings: try await capacityWarnings(cluster, nodes), owners: owners)
+        warnings: try await capacityWarnings(cluster, nodes), owners: Self.slotOwners(cluster.view))
     }
+  }
+
+  /// The owning master's id by slot (nil for a slot no master serves).
+  static func slotOwners(_ view: ClusterView) -> [String?] {
+    var owners = [String?](repeating: nil, count: slotCount)
+    for m in view.masters { for slot in m.entry.slots { owners[slot] = m.id } }
+    return owners
   }
 
   /// The source's used memory against the room the target masters' maxmemory leaves.

@@ -85,9 +85,9 @@ public struct BackupRestore: ClusterMutation {
         before += n
       }
       if before > 0 && !migrate.replace { throw RestoreTargetNotEmpty(keys: before) }
-      var owners = [String?](repeating: nil, count: slotCount)
-      for m in cluster.view.masters { for slot in m.entry.slots { owners[slot] = m.id } }
-      return RestorePlan(cluster: cluster, snapshots: snapshots, keysBefore: before, owners: owners)
+      return RestorePlan(
+        cluster: cluster, snapshots: snapshots, keysBefore: before, owners: KeyImport.slotOwners(cluster.view)
+      )
     }
   }
 
