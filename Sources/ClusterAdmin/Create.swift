@@ -139,10 +139,10 @@ public enum ClusterCreate {
     log("Joining \(all.count) nodes")
     let deadline = start + timeout
     let joinOrder = p.plan.replicas.map { p.node($0.node) } + masters
-    try await meet(joinOrder, ledger: ledger, deadline: deadline)
+    try await meet(joinOrder, ledger: ledger, deadline: deadline, stop: context.stop)
     try await waitForJoin(all, deadline: deadline, timeout: timeout, stop: context.stop)
     log("All nodes joined after \((clock.now - start).shortText)")
-    try await meet(masters, ledger: nil, deadline: deadline)
+    try await meet(masters, ledger: nil, deadline: deadline, stop: context.stop)
     try context.stop.checkpoint()
 
     try await forEach(p.plan.replicas) { r in
@@ -174,17 +174,20 @@ public enum ClusterCreate {
 
   /// Each node sends CLUSTER MEET to every node after it in `order` (pipelined per node, nodes in
   /// parallel). A slow node (a loaded machine, a slow fsync of nodes.conf) is waited for until
-  /// `deadline`, not only the single-reply bound.
-  static func meet(_ order: [ProbedNode], ledger: ChangeLedger?, deadline: ContinuousClock.Instant)
-    async throws
-  {
+  /// `deadline`, not only the single-reply bound, but a stop ends the wait at once (a stopped or
+  /// frozen node would otherwise hold Ctrl-C until the deadline).
+  static func meet(
+    _ order: [ProbedNode], ledger: ChangeLedger?, deadline: ContinuousClock.Instant, stop: StopToken
+  ) async throws {
     try await forEach(Array(order.enumerated())) { i, node in
       let others = Array(order[(i + 1)...])
       guard !others.isEmpty else { return }
       let meets = others.map { ["CLUSTER", "MEET", $0.ip, String($0.given.port), String($0.busPort)] }
       let replies: [RESPValue]
       do {
-        replies = try await node.session.pipeline(meets, timeout: max(deadline - .now, .seconds(1)))
+        replies = try await stoppable(stop) {
+          try await node.session.pipeline(meets, timeout: max(deadline - .now, .seconds(1)))
+        }
       } catch {
         ledger?.record(
           Change(.met, node: node.given.description, peer: "\(others.count) nodes", certain: false))
@@ -196,6 +199,25 @@ public enum ClusterCreate {
           throw OperationError("\(node.given) could not MEET \(other.clusterAddress): \(message)")
         }
       }
+    }
+  }
+
+  /// Runs `body`, or throws `Interrupted` as soon as a stop is requested; the body is then
+  /// cancelled, which closes its connection (the commands in flight may have taken effect).
+  static func stoppable<T: Sendable>(_ stop: StopToken, _ body: @escaping @Sendable () async throws -> T)
+    async throws -> T
+  {
+    try await withThrowingTaskGroup(of: T?.self) { group in
+      group.addTask { try await body() }
+      group.addTask {
+        while !stop.isRequested { try await Task.sleep(for: .milliseconds(50)) }
+        throw Interrupted()
+      }
+      defer { group.cancelAll() }
+      while let result = try await group.next() {
+        if let result { return result }
+      }
+      throw Interrupted()
     }
   }
 
