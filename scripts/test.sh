@@ -8,6 +8,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 scripts/setup.sh
 swift build
 swift format lint --strict -r --configuration .swift-format Sources Tests Package.swift
+scripts/check-layout.sh
 # The stub kubectl the Kubernetes tests rely on, checked against kubectl's real texts first.
 bash Tests/stub-kubectl/test_stub.sh
 swift test --disable-xctest "$@"

@@ -57,7 +57,7 @@ final class ChildRegistry: Sendable {
     guard live.load(ordering: .relaxed) < Self.limit else {
       throw KubeError.failure(
         "rcadm already runs \(Self.limit) kubectl children (one per pod stream); "
-          + "narrow the selector or run rcadm where pod IPs are reachable (--kube-transport direct)")
+          + "narrow the selector or \(Remedy.reachPodsDirectly)")
     }
   }
 

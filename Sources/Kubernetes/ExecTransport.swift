@@ -86,12 +86,12 @@ enum ExecTransport {
     let err = end.stderr
     if err.contains("rcadm-relay: no nc or bash") {
       return
-        "the container has neither nc nor bash to carry the connection; use --kube-transport port-forward"
+        "the container has neither nc nor bash to carry the connection; \(Remedy.usePortForward)"
     }
     if err.contains("executable file not found") || err.contains("no such file or directory")
       || end.status == 126 || (end.status == 127 && !err.contains("Forbidden"))
     {
-      return "the container cannot run sh (exit \(end.status)); use --kube-transport port-forward"
+      return "the container cannot run sh (exit \(end.status)); \(Remedy.usePortForward)"
     }
     if end.status == 111 { return "the relay in the pod could not connect to Redis inside the pod" }
     if err.isEmpty {

@@ -191,7 +191,7 @@ public final class KubeCluster: NodeConnector {
       throw KubeError.usage(
         "none of the \(pods.count) pods matching '\(target.selector)' in \(scope) can be used: "
           + skipped.joined(separator: "; ")
-          + " (pass --kube-allow-unready to use running pods that are not Ready)")
+          + " (\(Remedy.allowUnreadyPods))")
     }
     return (pods, usable, skipped, scope)
   }
@@ -205,7 +205,7 @@ public final class KubeCluster: NodeConnector {
     // The exec relay carries plaintext RESP from inside the pod; TLS there is not supported.
     if options.tls != nil && asked == .exec {
       throw KubeError.usage(
-        "TLS through kubectl exec is not supported; use --kube-transport port-forward or direct (TLS end to end)"
+        "TLS through kubectl exec is not supported; \(Remedy.useTLSCapableTransport)"
       )
     }
     guard asked == .auto else { return (asked, nil) }
@@ -253,11 +253,11 @@ public final class KubeCluster: NodeConnector {
       guard transport == .exec else {
         throw KubeError.usage(
           "the pods take their password from secret \(ref), which rcadm could not read (\(error)); "
-            + "pass -a/--askpass, or use --kube-transport exec so the pod authenticates itself")
+            + "\(Remedy.givePassword), or \(Remedy.letPodsAuthenticate)")
       }
       log(
         "Note: secret \(ref) could not be read (\(error)); moving keys (reshard, rebalance, fix) needs the "
-          + "password for MIGRATE: pass --kube-secret or -a")
+          + "password for MIGRATE: \(Remedy.giveSecretOrPassword)")
       return nil
     }
   }
@@ -305,8 +305,8 @@ public final class KubeCluster: NodeConnector {
     guard let pod = directory.pod(for: address) else {
       throw ConnectionError(
         .unreachable, node: address,
-        "\(address) is not the address of any pod matching \(target) (a ghost node: remove it with "
-          + "rcadm del-node, or run rcadm fix --remeet if its pod came back with a new IP)")
+        "\(address) is not the address of any pod matching \(target) (a ghost node: \(Remedy.removeNode), "
+          + "or \(Remedy.remeet))")
     }
     if pod.terminating || pod.ip == nil {
       throw ConnectionError(

@@ -25,7 +25,7 @@ public struct Kubectl: Sendable {
       throw KubeError.usage(
         wanted.contains("/")
           ? "kubectl not found at \(wanted) (or not executable)"
-          : "kubectl was not found on PATH; install it or pass --kubectl PATH")
+          : "kubectl was not found on PATH; install it or \(Remedy.kubectlPath)")
     }
     self.executable = resolved
     self.context = context
@@ -160,17 +160,17 @@ public struct Kubectl: Sendable {
       || (stderr.contains("context \"") && stderr.contains("does not exist"))
     {
       return
-        "kubectl has no usable context (\(first)); pass --kube-context or k8s://CONTEXT/NAMESPACE/SELECTOR"
+        "kubectl has no usable context (\(first)); \(Remedy.kubeContext)"
     }
     if stderr.contains("localhost:8080") {
       // kubectl with no configured cluster falls back to localhost:8080.
       return
-        "kubectl has no cluster configured (it fell back to localhost:8080); set KUBECONFIG, or pass --kube-context or k8s://CONTEXT/NAMESPACE/SELECTOR"
+        "kubectl has no cluster configured (it fell back to localhost:8080); set KUBECONFIG, or \(Remedy.kubeContext)"
     }
     if stderr.contains("(Forbidden)") {
       return
         "kubectl \(what) was forbidden by RBAC: \(first). rcadm needs get/list on pods, create on pods/exec "
-        + "(exec transport) or pods/portforward (port-forward transport), and get on secrets for --kube-secret"
+        + "(exec transport) or pods/portforward (port-forward transport), and get on secrets for \(Setting.kubeSecret)"
     }
     if stderr.contains("Unable to connect to the server") || stderr.contains("was refused - did you specify")
     {

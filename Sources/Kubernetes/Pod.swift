@@ -1,3 +1,5 @@
+import RedisCore
+
 /// A Redis pod as `kubectl get pods -o json` describes it.
 public struct KubePod: Sendable, Hashable, CustomStringConvertible {
   public var name: String
@@ -59,7 +61,8 @@ public struct SecretKeyRef: Sendable, Hashable, CustomStringConvertible {
   public static func parse(_ text: String) throws(KubeError) -> SecretKeyRef {
     let parts = text.split(separator: "/", maxSplits: 1).map(String.init)
     guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
-      throw KubeError.usage("--kube-secret expects NAME/KEY (e.g. redis-secret/password), got '\(text)'")
+      throw KubeError.usage(
+        "\(Setting.kubeSecret) expects NAME/KEY (e.g. redis-secret/password), got '\(text)'")
     }
     return SecretKeyRef(name: parts[0], key: parts[1])
   }

@@ -40,6 +40,7 @@ public struct Rcadm: AsyncParsableCommand {
   public static func main(_ arguments: [String]? = nil) async {
     let words = arguments ?? Array(CommandLine.arguments.dropFirst())
     if arguments == nil { hidePasswordsFromProcessList() }
+    Phrasebook.install(cliPhrasebook)
     let wantsJSON = words.prefix { $0 != "--" }.contains("--json")
     func fail(_ code: Int32, _ errorCode: String, _ message: String, report: ChangeReport? = nil) async
       -> Never

@@ -95,7 +95,9 @@ final class RESPClientHandler: ChannelDuplexHandler {
   /// A hint for failures before the first reply: the usual cause is TLS on one side only.
   private var firstReplyHint: String {
     guard repliesSeen == 0 else { return "" }
-    return usesTLS ? " (does the port speak TLS? drop --tls if not)" : " (if the port expects TLS, add --tls)"
+    return usesTLS
+      ? " (does the port speak TLS? \(Remedy.connectWithoutTLS) if not)"
+      : " (if the port expects TLS, \(Remedy.connectWithTLS))"
   }
 
   func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
@@ -151,7 +153,8 @@ final class RESPClientHandler: ChannelDuplexHandler {
       } catch {
         let first = buf.getInteger(at: buf.readerIndex, as: UInt8.self) ?? 0
         // A TLS record (handshake 0x16 or alert 0x15) means the port speaks TLS.
-        let hint = (first == 0x15 || first == 0x16) ? " The port answers with TLS: add --tls." : ""
+        let hint =
+          (first == 0x15 || first == 0x16) ? " The port answers with TLS: \(Remedy.connectWithTLS)." : ""
         fail(
           context: context,
           ConnectionError(
@@ -227,16 +230,21 @@ final class RESPClientHandler: ChannelDuplexHandler {
 
   /// Bounds the wait for the head reply. The bound can pass while this loop is busy with other
   /// connections' work; NIO runs expired timers before it polls the sockets again, so a reply that
-  /// arrived meanwhile would still be unread. The first expiry therefore grants one more poll
-  /// (`gracePoll` later) and only the second fails.
-  private func armTimer(context: ChannelHandlerContext, graced: Bool = false) {
+  /// arrived meanwhile would still be unread. The first expiry therefore grants a grace poll
+  /// (`gracePoll` later). A grace that itself fires late shows the loop was still busy (or its
+  /// thread was descheduled) and may not have polled yet, so it is granted again, up to
+  /// `maxGraces` times; only a grace that fires on time fails the reply.
+  private func armTimer(context: ChannelHandlerContext, graces: Int = 0) {
     timer?.cancel()
     timer = nil
     guard let head = pending.first else { return }
     let loop = context.eventLoop.assumeIsolated()
-    timer = loop.scheduleTask(in: graced ? Self.gracePoll : head.timeout) { [self] in
-      if !graced {
-        self.armTimer(context: context, graced: true)
+    let wait = graces > 0 ? Self.gracePoll : head.timeout
+    let due = NIODeadline.now() + wait
+    timer = loop.scheduleTask(in: wait) { [self] in
+      let late = NIODeadline.now() - due > Self.lateness
+      if graces == 0 || (late && graces < Self.maxGraces) {
+        self.armTimer(context: context, graces: graces + 1)
         return
       }
       if self.usesTLS && !self.tlsReady {
@@ -244,7 +252,7 @@ final class RESPClientHandler: ChannelDuplexHandler {
           context: context,
           ConnectionError(
             .tls, node: self.node,
-            "TLS with \(self.node) failed: no TLS handshake before \(head.label); the port does not speak TLS (drop --tls?)"
+            "TLS with \(self.node) failed: no TLS handshake before \(head.label); the port does not speak TLS (\(Remedy.connectWithoutTLS)?)"
           ))
         return
       }
@@ -256,6 +264,8 @@ final class RESPClientHandler: ChannelDuplexHandler {
   }
 
   static let gracePoll = TimeAmount.milliseconds(10)
+  static let lateness = TimeAmount.milliseconds(1)
+  static let maxGraces = 10
 
   /// Streaming: the first frame is bounded like a reply; after it the node may stay silent as long
   /// as it likes (no message published, nothing to monitor).

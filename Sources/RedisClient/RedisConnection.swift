@@ -210,7 +210,7 @@ public final class RedisConnection: NodeSession {
   private func authFailure(_ error: ServerError, _ options: ConnectionOptions) -> ConnectionError {
     let detail: String
     if error.code == "NOAUTH" && options.password == nil {
-      detail = "\(address) requires a password: pass -a/--pass, --askpass, or set REDISCLI_AUTH"
+      detail = "\(address) requires a password: \(Remedy.givePassword)"
     } else if error.code == "WRONGPASS" || error.message.contains("invalid password") {
       let who = options.user.map { "user '\($0)'" } ?? "the default user"
       detail = "\(address) rejected the password for \(who) (\(error.message))"

@@ -17,7 +17,7 @@ enum TLSSupport {
     do {
       var roots: [NIOSSLCertificate] = []
       if let file = tls.caCertFile {
-        roots += try NIOSSLCertificate.fromPEMFile(try readable(file, "--cacert"))
+        roots += try NIOSSLCertificate.fromPEMFile(try readable(file, .caFile))
       }
       if let dir = tls.caCertDir {
         var unreadable: [String] = []
@@ -33,22 +33,26 @@ enum TLSSupport {
         if !unreadable.isEmpty {
           throw ConnectionError(
             .tls, node: nil,
-            "--cacertdir \(dir): \(unreadable.map { String($0.split(separator: "/").last ?? "") }.joined(separator: ", ")) \(unreadable.count == 1 ? "is not a" : "are not") PEM certificate\(unreadable.count == 1 ? "" : "s")"
+            "\(Setting.caDirectory) \(dir): \(unreadable.map { String($0.split(separator: "/").last ?? "") }.joined(separator: ", ")) \(unreadable.count == 1 ? "is not a" : "are not") PEM certificate\(unreadable.count == 1 ? "" : "s")"
           )
         }
         if roots.isEmpty {
-          throw ConnectionError(.tls, node: nil, "--cacertdir \(dir) holds no PEM certificates")
+          throw ConnectionError(.tls, node: nil, "\(Setting.caDirectory) \(dir) holds no PEM certificates")
         }
       }
       if !roots.isEmpty { config.trustRoots = .certificates(roots) }
       if let cert = tls.certFile {
-        config.certificateChain = try NIOSSLCertificate.fromPEMFile(try readable(cert, "--cert")).map {
-          .certificate($0)
-        }
+        config.certificateChain = try NIOSSLCertificate.fromPEMFile(try readable(cert, .clientCertificate))
+          .map {
+            .certificate($0)
+          }
         guard let key = tls.keyFile else {
-          throw ConnectionError(.tls, node: nil, "--cert needs --key with the matching private key")
+          throw ConnectionError(
+            .tls, node: nil,
+            "\(Setting.clientCertificate) needs \(Setting.clientKey) with the matching private key")
         }
-        config.privateKey = .privateKey(try NIOSSLPrivateKey(file: try readable(key, "--key"), format: .pem))
+        config.privateKey = .privateKey(
+          try NIOSSLPrivateKey(file: try readable(key, .clientKey), format: .pem))
       }
       return try NIOSSLContext(configuration: config)
     } catch let e as ConnectionError {
@@ -58,16 +62,17 @@ enum TLSSupport {
     }
   }
 
-  private static func readable(_ path: String, _ flag: String) throws -> String {
+  private static func readable(_ path: String, _ setting: Setting) throws -> String {
     guard access(path, R_OK) == 0 else {
-      throw ConnectionError(.tls, node: nil, "\(flag) \(path): file not found or not readable")
+      throw ConnectionError(.tls, node: nil, "\(setting) \(path): file not found or not readable")
     }
     return path
   }
 
   private static func pemFiles(in dir: String) throws -> [String] {
     guard let d = opendir(dir) else {
-      throw ConnectionError(.tls, node: nil, "--cacertdir \(dir): directory not found or not readable")
+      throw ConnectionError(
+        .tls, node: nil, "\(Setting.caDirectory) \(dir): directory not found or not readable")
     }
     defer { closedir(d) }
     var files: [String] = []
@@ -88,31 +93,31 @@ enum TLSSupport {
     if text.contains("ailedToValidateHostname") || text.contains("Couldn't find") {
       let names = peer.map(presentedNames) ?? "other names"
       return
-        "its certificate is for \(names), not \(expectedName): connect to it by one of those names, give the name to check with --sni, or drop --tls-verify-hostname to verify only the chain"
+        "its certificate is for \(names), not \(expectedName): connect to it by one of those names, or \(Remedy.checkAnotherName)"
     }
     if text.contains("CERTIFICATE_REQUIRED") || text.contains("PEER_DID_NOT_RETURN_A_CERTIFICATE") {
-      return "it requires a client certificate: pass --cert and --key"
+      return "it requires a client certificate: \(Remedy.presentClientCertificate)"
     }
     if text.contains("ALERT_UNKNOWN_CA") || text.contains("ALERT_BAD_CERTIFICATE") {
       return
-        "it refused rcadm's client certificate (--cert): it does not trust its issuer or the certificate is invalid"
+        "it refused rcadm's client certificate (\(Setting.clientCertificate)): it does not trust its issuer or the certificate is invalid"
     }
     if text.contains("CERTIFICATE_VERIFY_FAILED") {
       var now = time_t()
       time(&now)
       if let peer, peer.notValidAfter < now {
         return
-          "its certificate expired on \(utcDate(peer.notValidAfter)) (renew it; --insecure skips verification)"
+          "its certificate expired on \(utcDate(peer.notValidAfter)) (renew it; \(Remedy.skipVerification))"
       }
       if let peer, peer.notValidBefore > now {
         return "its certificate is not valid before \(utcDate(peer.notValidBefore)) (check the clocks)"
       }
-      return "its certificate is not trusted (give the CA with --cacert or --cacertdir, or --insecure)"
+      return "its certificate is not trusted (\(Remedy.trustTheCA))"
     }
     if text.contains("WRONG_VERSION_NUMBER") || text.contains("uncleanShutdown")
       || text.contains("PACKET_LENGTH")
     {
-      return "the port does not speak TLS (drop --tls?)"
+      return "the port does not speak TLS (\(Remedy.connectWithoutTLS)?)"
     }
     // BoringSSL texts embed build paths; keep only the reason code.
     if let r = text.firstRange(of: "SSL routines:") {

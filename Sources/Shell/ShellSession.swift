@@ -204,7 +204,7 @@ public final class ShellSession: Sendable {
       if await router.isCluster && !assumeYes {
         guard interactive, let source else {
           writeError(
-            "(error) \(words[0].uppercased()) empties every master; rcadm runs it from piped input only with --yes"
+            "(error) \(words[0].uppercased()) empties every master; \(Remedy.confirmInAdvance)"
           )
           return false
         }

@@ -80,7 +80,7 @@ import Testing
   @Test func explainsContext() {
     #expect(
       Kubectl.explain("error: current-context is not set\n", status: 1, what: "get pods").contains(
-        "--kube-context"))
+        "\(Remedy.kubeContext)"))
     #expect(
       Kubectl.explain("error: context \"nope\" does not exist\n", status: 1, what: "get pods").contains(
         "no usable context"))

@@ -61,7 +61,7 @@ import Testing
       }
       #expect(
         missing?.detail
-          == "\(nodes[0].address) requires a password: pass -a/--pass, --askpass, or set REDISCLI_AUTH")
+          == "\(nodes[0].address) requires a password: \(Remedy.givePassword)")
     }
   }
 
@@ -92,7 +92,7 @@ import Testing
         _ = try await RedisConnector(options: ConnectionOptions(connectTimeout: .seconds(2))).open(
           nodes[0].address)
       }
-      #expect(plain?.detail.contains("--tls") == true, "\(String(describing: plain))")
+      #expect(plain?.detail.contains("\(Remedy.connectWithTLS)") == true, "\(String(describing: plain))")
     }
   }
 
@@ -115,6 +115,6 @@ import Testing
     let error = #expect(throws: ConnectionError.self) {
       _ = try RedisConnector(options: ConnectionOptions(tls: TLSOptions(caCertFile: "/nonexistent/ca.crt")))
     }
-    #expect(error?.detail == "--cacert /nonexistent/ca.crt: file not found or not readable")
+    #expect(error?.detail == "\(Setting.caFile) /nonexistent/ca.crt: file not found or not readable")
   }
 }

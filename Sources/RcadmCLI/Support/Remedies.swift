@@ -1,6 +1,9 @@
 import RedisCore
 
-/// The CLI's words for what the libraries suggest: flags and commands, which only the CLI knows.
+/// The CLI's words for what the libraries suggest and the settings they name: flags and commands,
+/// which only the CLI knows. Installed before a command runs, so every library message uses them.
+let cliPhrasebook = Phrasebook(remedy: remedyText, setting: settingName)
+
 func remedyText(_ remedy: Remedy) -> String {
   switch remedy {
   case .allowOverwrite: return "rerun with --replace to let the source's value win"
@@ -13,6 +16,34 @@ func remedyText(_ remedy: Remedy) -> String {
   case .otherBasePort: return "choose another --base-port"
   case .stopSandbox: return "stop it with 'rcadm sandbox down' first"
   case .serverPath: return "pass --redis-server PATH"
+  case .connectWithTLS: return "add --tls"
+  case .connectWithoutTLS: return "drop --tls"
+  case .trustTheCA: return "give the CA with --cacert or --cacertdir, or --insecure"
+  case .skipVerification: return "--insecure skips verification"
+  case .presentClientCertificate: return "pass --cert and --key"
+  case .checkAnotherName:
+    return "give the name to check with --sni, or drop --tls-verify-hostname to verify only the chain"
+  case .givePassword: return "pass -a/--pass, --askpass, or set REDISCLI_AUTH"
+  case .confirmInAdvance: return "rcadm runs it from piped input only with --yes"
+  case .reachPodsDirectly: return "run rcadm where pod IPs are reachable (--kube-transport direct)"
+  case .usePortForward: return "use --kube-transport port-forward"
+  case .useTLSCapableTransport: return "use --kube-transport port-forward or direct (TLS end to end)"
+  case .letPodsAuthenticate: return "use --kube-transport exec so the pod authenticates itself"
+  case .giveSecretOrPassword: return "pass --kube-secret or -a"
+  case .allowUnreadyPods: return "pass --kube-allow-unready to use running pods that are not Ready"
+  case .kubectlPath: return "pass --kubectl PATH"
+  case .kubeContext: return "pass --kube-context or k8s://CONTEXT/NAMESPACE/SELECTOR"
+  case .remeet: return "run rcadm fix --remeet if its pod came back with a new IP"
+  }
+}
+
+func settingName(_ setting: Setting) -> String {
+  switch setting {
+  case .caFile: return "--cacert"
+  case .caDirectory: return "--cacertdir"
+  case .clientCertificate: return "--cert"
+  case .clientKey: return "--key"
+  case .kubeSecret: return "--kube-secret"
   }
 }
 

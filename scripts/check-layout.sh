@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Layout rules the compiler cannot enforce (the module graph itself is Package.swift's):
+# library messages never name a CLI flag; they name a Remedy or Setting that the CLI spells.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+# A string literal with a space and a --flag in it is a message (arguments to other programs,
+# like kubectl's "--context", are literals of their own). Comments are skipped.
+libraries=$(ls -d Sources/*/ | grep -v -e RcadmCLI -e TestCluster -e TestSupport -e CEditLine)
+offending=$(grep -rnP --include='*.swift' '^(?!\s*//).*"[^"]*[ (]--[a-z][a-z-]+[^"]*"' $libraries || true)
+if [ -n "$offending" ]; then
+  echo "Library messages must not name CLI flags (use a Remedy or Setting from RedisCore):" >&2
+  echo "$offending" >&2
+  exit 1
+fi
+echo "layout: no library message names a CLI flag"
