@@ -24,6 +24,8 @@ let package = Package(
   targets: [
     // RESP values, encoder and incremental decoder. No I/O, no dependencies.
     .target(name: "RESP", swiftSettings: strict),
+    // One JSON type: parse + render, no dependencies.
+    .target(name: "JSONDocument", swiftSettings: strict),
     // The bottom every other target shares: node addresses (and their parsing), the node-session
     // and connector protocols, server and connection errors. No I/O of its own.
     .target(name: "RedisCore", dependencies: ["RESP"], swiftSettings: strict),
@@ -45,16 +47,24 @@ let package = Package(
       swiftSettings: strict),
     // Pure plans: create allocation, reshard, rebalance, fix.
     .target(name: "SlotPlanner", dependencies: ["ClusterKit", "RedisCore"], swiftSettings: strict),
+    // This machine: the one PATH lookup and process runner (swift-subprocess), files, free ports.
+    .target(
+      name: "LocalHost",
+      dependencies: [
+        .product(name: "Subprocess", package: "swift-subprocess"),
+        .product(name: "SystemPackage", package: "swift-system"),
+      ],
+      swiftSettings: strict),
     // Executes plans against live nodes.
     .target(
       name: "ClusterAdmin",
-      dependencies: ["SlotPlanner", "ClusterKit", "ClusterLoading", "RedisCore", "RESP"],
+      dependencies: ["SlotPlanner", "ClusterKit", "ClusterLoading", "LocalHost", "RedisCore", "RESP"],
       swiftSettings: strict),
     // Kubernetes: kubectl discovery, exec/port-forward transports, cluster address <-> pod mapping.
     .target(
       name: "Kubernetes",
       dependencies: [
-        "ClusterKit", "RedisCore", "RedisClient", "RESP",
+        "ClusterKit", "JSONDocument", "LocalHost", "RedisCore", "RedisClient", "RESP",
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOPosix", package: "swift-nio"),
         .product(name: "Subprocess", package: "swift-subprocess"),
@@ -69,8 +79,8 @@ let package = Package(
     .target(
       name: "RcadmCLI",
       dependencies: [
-        "ClusterAdmin", "ClusterKit", "ClusterLoading", "RedisCore", "RedisClient", "RESP", "SlotPlanner",
-        "Shell",
+        "ClusterAdmin", "ClusterKit", "ClusterLoading", "JSONDocument", "LocalHost", "RedisCore",
+        "RedisClient", "RESP", "SlotPlanner", "Shell",
         "Kubernetes",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
@@ -82,17 +92,21 @@ let package = Package(
       name: "TestSupport", dependencies: ["SlotPlanner", "ClusterKit", "RedisCore"], swiftSettings: strict),
     // Test support: real redis-server processes on free loopback ports.
     .target(
-      name: "TestCluster", dependencies: ["ClusterKit", "RedisCore", "RedisClient", "RESP", "ClusterAdmin"],
+      name: "TestCluster",
+      dependencies: ["ClusterKit", "LocalHost", "RedisCore", "RedisClient", "RESP", "ClusterAdmin"],
       swiftSettings: strict),
     .testTarget(
-      name: "KubernetesTests", dependencies: ["Kubernetes", "ClusterKit", "RedisCore", "TestSupport"],
+      name: "KubernetesTests",
+      dependencies: ["Kubernetes", "ClusterKit", "JSONDocument", "RedisCore", "TestSupport"],
       exclude: ["Fixtures"],
       swiftSettings: strict),
     .testTarget(name: "ShellTests", dependencies: ["Shell", "RESP"], swiftSettings: strict),
     .testTarget(name: "RESPTests", dependencies: ["RESP", "TestSupport"], swiftSettings: strict),
     .testTarget(
+      name: "JSONDocumentTests", dependencies: ["JSONDocument", "TestSupport"], swiftSettings: strict),
+    .testTarget(
       name: "ClusterAdminTests",
-      dependencies: ["ClusterAdmin", "ClusterKit", "ClusterLoading", "RedisCore", "RESP"],
+      dependencies: ["ClusterAdmin", "ClusterKit", "ClusterLoading", "RedisCore", "RESP", "SlotPlanner"],
       swiftSettings: strict),
     .testTarget(
       name: "ClusterKitTests", dependencies: ["ClusterKit", "RESP", "TestSupport"], swiftSettings: strict),
@@ -108,8 +122,8 @@ let package = Package(
     .testTarget(
       name: "IntegrationTests",
       dependencies: [
-        "TestCluster", "RedisClient", "ClusterKit", "ClusterLoading", "RedisCore", "RESP", "ClusterAdmin",
-        "RcadmCLI",
+        "TestCluster", "RedisClient", "ClusterKit", "ClusterLoading", "LocalHost", "RedisCore", "RESP",
+        "ClusterAdmin", "RcadmCLI",
         "Kubernetes",
       ],
       swiftSettings: strict),

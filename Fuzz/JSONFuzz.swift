@@ -1,4 +1,5 @@
-// libFuzzer harness: bytes → JSONValue.parse (kubectl's JSON), then PodListParser on what parses.
+// libFuzzer harness: bytes → JSON.parse (kubectl's JSON), then PodListParser on what parses.
+import JSONDocument
 import Kubernetes
 
 #if canImport(Glibc)
@@ -11,11 +12,12 @@ import Kubernetes
 public func fuzzJSON(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
   let bytes = UnsafeBufferPointer(start: data, count: size)
   do throws(JSONParseError) {
-    let value = try JSONValue.parse(bytes)
-    check(depth(value) <= JSONValue.maxDepth, "deeper than the limit")
-    check((try? JSONValue.parse(serialize(value))) == value, "did not print back the same")
+    let value = try JSON.parse(bytes)
+    check(depth(value) <= JSON.maxDepth, "deeper than the limit")
+    check((try? JSON.parse(serialize(value))) == value, "did not print back the same")
+    check((try? JSON.parse(value.render())) == value, "did not render back the same")
     // Invalid UTF-8 inside strings is repaired the way String(decoding:) repairs the whole input.
-    check((try? JSONValue.parse(text(data, size))) == value, "repairing the UTF-8 first changed the value")
+    check((try? JSON.parse(text(data, size))) == value, "repairing the UTF-8 first changed the value")
     if let pods = try? PodListParser.parse(value) {
       check(pods.map(\.name) == pods.map(\.name).sorted(), "pods not sorted")
     }
@@ -26,7 +28,7 @@ public func fuzzJSON(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     } else {
       // The input is a valid prefix up to the offset: cut there, it ends too early right there.
       do throws(JSONParseError) {
-        _ = try JSONValue.parse(UnsafeBufferPointer(rebasing: bytes[..<error.offset]))
+        _ = try JSON.parse(UnsafeBufferPointer(rebasing: bytes[..<error.offset]))
       } catch let cut {
         check(
           cut.offset == error.offset && cut.reason.hasPrefix("unexpected end of input"), "\(error) / \(cut)")
@@ -36,24 +38,26 @@ public func fuzzJSON(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
   return 0
 }
 
-private func depth(_ value: JSONValue) -> Int {
+private func depth(_ value: JSON) -> Int {
   switch value {
   case .array(let elements): return 1 + (elements.map(depth).max() ?? 0)
-  case .object(let members): return 1 + (members.values.map(depth).max() ?? 0)
+  case .object(let members): return 1 + (members.map { depth($0.1) }.max() ?? 0)
   default: return 0
   }
 }
 
-/// Compact JSON that parses back to `value` (numbers in Swift's shortest round-trip spelling).
-private func serialize(_ value: JSONValue) -> String {
+/// Compact JSON that parses back to `value`, written apart from `JSON.render` (doubles in Swift's shortest
+/// round-trip spelling, which always has a fraction or an exponent, so they stay doubles).
+private func serialize(_ value: JSON) -> String {
   switch value {
   case .null: return "null"
   case .bool(let flag): return flag ? "true" : "false"
-  case .number(let number): return "\(number)"
+  case .int(let number): return "\(number)"
+  case .double(let number): return "\(number)"
   case .string(let text): return quote(text)
   case .array(let elements): return "[" + elements.map(serialize).joined(separator: ",") + "]"
   case .object(let members):
-    return "{" + members.map { quote($0.key) + ":" + serialize($0.value) }.joined(separator: ",") + "}"
+    return "{" + members.map { quote($0.0) + ":" + serialize($0.1) }.joined(separator: ",") + "}"
   }
 }
 
@@ -94,7 +98,7 @@ public func initialize(
       ("too deep, then long", { repeated(String(repeating: "[", count: 600), " ", "", $0) }),
     ]
   ) { bytes in
-    if let value = try? JSONValue.parse(bytes) { _ = try? PodListParser.parse(value) }
+    if let value = try? JSON.parse(bytes) { _ = try? PodListParser.parse(value) }
   }
   writeSeeds {
     var seeds: [[UInt8]] = []
@@ -102,12 +106,12 @@ public func initialize(
     // whole lists are longer than the fuzzer's input length limit.
     let paths = getenv("RCADM_FUZZ_FIXTURES").map { String(cString: $0) } ?? ""
     for path in paths.split(separator: ":") {
-      guard let list = try? JSONValue.parse(readFile(String(path))) else {
+      guard let list = try? JSON.parse(readFile(String(path))) else {
         check(false, "cannot read the fixture \(path)")
         return []
       }
       for item in list["items"]?.array ?? [] {
-        seeds.append(Array(serialize(.object(["kind": .string("List"), "items": .array([item])])).utf8))
+        seeds.append(Array(serialize(.object([("kind", .string("List")), ("items", .array([item]))])).utf8))
         seeds.append(Array(serialize(item).utf8))
       }
     }
@@ -131,21 +135,20 @@ private func readFile(_ path: String) -> [UInt8] {
   }
 }
 
-private func randomValue(_ rng: inout SplitMix64, depth: Int) -> JSONValue {
+private func randomValue(_ rng: inout SplitMix64, depth: Int) -> JSON {
   switch Int.random(in: 0..<(depth < 4 ? 7 : 4), using: &rng) {
   case 0: return .null
   case 1: return .bool(Bool.random(using: &rng))
   case 2:
     let d = Double(bitPattern: rng.next())
-    return .number(d.isFinite ? d : Double(Int.random(in: -100_000...100_000, using: &rng)))
+    return d.isFinite ? .double(d) : .int(Int.random(in: -100_000...100_000, using: &rng))
   case 3: return .string(["", "redis", "é\n\"\\", "😀", "\u{0}", "6379"].randomElement(using: &rng)!)
   case 4, 5:
     return .array((0..<Int.random(in: 0...4, using: &rng)).map { _ in randomValue(&rng, depth: depth + 1) })
   default:
-    var members: [String: JSONValue] = [:]
-    for key in ["name", "ports", "env", "status", "a"].prefix(Int.random(in: 0...5, using: &rng)) {
-      members[key] = randomValue(&rng, depth: depth + 1)
-    }
-    return .object(members)
+    return .object(
+      ["name", "ports", "env", "status", "a"].prefix(Int.random(in: 0...5, using: &rng)).map {
+        ($0, randomValue(&rng, depth: depth + 1))
+      })
   }
 }

@@ -68,13 +68,16 @@ library() {
 }
 
 library RESP Sources/RESP/*.swift
+library RedisCore Sources/RedisCore/*.swift
 library ClusterKit Sources/ClusterKit/*.swift
-# The pure part of the Kubernetes target (no kubectl, no NIO): the JSON parser and the pod list.
-library Kubernetes Sources/Kubernetes/JSONValue.swift Sources/Kubernetes/Pod.swift Sources/Kubernetes/KubeTarget.swift
+library JSONDocument Sources/JSONDocument/*.swift
+# The pure part of the Kubernetes target (no kubectl, no NIO): the pod list.
+library Kubernetes Sources/Kubernetes/Pod.swift Sources/Kubernetes/KubeTarget.swift
 
 declare -A SOURCE=([cluster-nodes]=ClusterNodes [cluster-shards]=Shards [info]=Info [json]=JSON [address]=Address)
-declare -A LIBS=([cluster-nodes]="-lClusterKit -lRESP" [cluster-shards]="-lClusterKit -lRESP"
-  [info]="-lClusterKit -lRESP" [json]="-lKubernetes" [address]="-lClusterKit -lRESP")
+declare -A LIBS=([cluster-nodes]="-lClusterKit -lRedisCore -lRESP" [cluster-shards]="-lClusterKit -lRedisCore -lRESP"
+  [info]="-lClusterKit -lRedisCore -lRESP" [address]="-lClusterKit -lRedisCore -lRESP"
+  [json]="-lKubernetes -lJSONDocument -lRedisCore -lRESP")
 # Longest input libFuzzer makes; JSON seeds are whole pods from the kubectl fixtures.
 declare -A MAX_LEN=([cluster-nodes]=4096 [cluster-shards]=4096 [info]=4096 [json]=16384 [address]=512)
 

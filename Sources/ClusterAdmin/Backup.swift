@@ -1,5 +1,6 @@
 import ClusterKit
 import ClusterLoading
+import LocalHost
 import RESP
 import RedisCore
 import Synchronization
@@ -98,7 +99,7 @@ public struct ClusterBackup: Sendable {
     if stat(directory, &info) == 0 {
       if (info.st_mode & S_IFMT) != S_IFDIR {
         problems.append("\(directory) exists and is not a directory")
-      } else if !LocalProcess.list(directory).isEmpty {
+      } else if !LocalFiles.list(directory).isEmpty {
         problems.append("\(directory) is not empty: back up into a new or empty directory")
       }
     }
@@ -128,7 +129,7 @@ public struct ClusterBackup: Sendable {
   public func run(_ plan: BackupPlan, stop: StopToken) async throws -> BackupResult {
     let clock = ContinuousClock()
     let start = clock.now
-    guard LocalProcess.makeDirectory(directory) else {
+    guard LocalFiles.makeDirectory(directory) else {
       throw OperationError("cannot create the directory \(directory): \(String(cString: strerror(errno)))")
     }
     let written = WrittenFiles()

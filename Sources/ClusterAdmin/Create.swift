@@ -112,7 +112,12 @@ public enum ClusterCreate {
         guard message.lowercased().contains("unknown subcommand") else {
           throw OperationError("assigning slots \(range) to \(node.given) failed: \(message)")
         }
-        try await node.session.call(["CLUSTER", "ADDSLOTS"] + (range.lower...range.upper).map(String.init))
+        let listed = try await ledger.send(
+          [["CLUSTER", "ADDSLOTS"] + (range.lower...range.upper).map(String.init)], to: node.session,
+          changing: assigned)[0]
+        if let message = listed.errorMessage {
+          throw OperationError("assigning slots \(range) to \(node.given) failed: \(message)")
+        }
       }
       ledger.record(assigned)
     }
@@ -120,11 +125,13 @@ public enum ClusterCreate {
 
     // Distinct epochs settle slot ownership at once instead of through collision handling.
     try await forEach(Array(all.enumerated())) { i, node in
-      let reply = try await node.session.pipeline([["CLUSTER", "SET-CONFIG-EPOCH", String(i + 1)]])[0]
+      let epochSet = Change(.configEpochSet, node: node.given.description, detail: String(i + 1))
+      let reply = try await ledger.send(
+        [["CLUSTER", "SET-CONFIG-EPOCH", String(i + 1)]], to: node.session, changing: epochSet)[0]
       if let message = reply.errorMessage {
         throw OperationError("setting config epoch \(i + 1) on \(node.given) failed: \(message)")
       }
-      ledger.record(Change(.configEpochSet, node: node.given.description, detail: String(i + 1)))
+      ledger.record(epochSet)
     }
     try context.stop.checkpoint()
 
@@ -148,9 +155,13 @@ public enum ClusterCreate {
     try await forEach(p.plan.replicas) { r in
       let node = p.node(r.node)
       let master = p.node(p.plan.masters[r.masterIndex].node)
-      try await node.session.call("CLUSTER", "REPLICATE", master.id)
-      ledger.record(Change(.replicated, node: node.given.description, peer: master.given.description))
+      let replicated = Change(.replicated, node: node.given.description, peer: master.given.description)
+      let command = ["CLUSTER", "REPLICATE", master.id]
+      let reply = try await ledger.send([command], to: node.session, changing: replicated)[0]
+      if let message = reply.errorMessage { throw ServerError(message, node: node.given, command: command) }
+      ledger.record(replicated)
     }
+    try context.stop.checkpoint()
     let replicaOf = Dictionary(
       uniqueKeysWithValues: p.plan.replicas.map {
         (p.node($0.node).id, p.node(p.plan.masters[$0.masterIndex].node).id)
@@ -193,11 +204,16 @@ public enum ClusterCreate {
           Change(.met, node: node.given.description, peer: "\(others.count) nodes", certain: false))
         throw error
       }
-      ledger?.record(Change(.met, node: node.given.description, peer: "\(others.count) nodes"))
-      for (reply, other) in zip(replies, others) {
-        if let message = reply.errorMessage {
-          throw OperationError("\(node.given) could not MEET \(other.clusterAddress): \(message)")
-        }
+      // Every MEET of the pipeline ran; only the accepted ones are certain changes, and the first
+      // refusal is the error.
+      let accepted = replies.filter { $0.errorMessage == nil }.count
+      if accepted > 0 {
+        ledger?.record(
+          Change(.met, node: node.given.description, peer: accepted == 1 ? "1 node" : "\(accepted) nodes"))
+      }
+      if let refused = zip(replies, others).first(where: { $0.0.errorMessage != nil }) {
+        throw OperationError(
+          "\(node.given) could not MEET \(refused.1.clusterAddress): \(refused.0.errorMessage ?? "")")
       }
     }
   }

@@ -1,4 +1,5 @@
 import ClusterKit
+import LocalHost
 import RESP
 import RedisCore
 
@@ -66,7 +67,7 @@ struct LocalServer: Sendable {
     var port = 0
     for _ in 0..<100 {
       let candidate = Int.random(in: 20_000..<32_000)
-      if LocalProcess.canBind(host: "127.0.0.1", port: candidate) {
+      if LocalPorts.canBind(host: "127.0.0.1", port: candidate) {
         port = candidate
         break
       }
@@ -86,7 +87,7 @@ struct LocalServer: Sendable {
       requirepass \(password)
 
       """
-    guard LocalProcess.writeFile("\(directory)/server.conf", config) else {
+    guard LocalFiles.writeFile("\(directory)/server.conf", config) else {
       throw OperationError("cannot write \(directory)/server.conf")
     }
     chmod("\(directory)/server.conf", 0o600)
@@ -101,12 +102,12 @@ struct LocalServer: Sendable {
   }
 
   var pid: Int32? {
-    LocalProcess.readFile("\(directory)/server.pid").flatMap { Int32($0.filter(\.isNumber)) }
+    LocalFiles.readFile("\(directory)/server.pid").flatMap { Int32($0.filter(\.isNumber)) }
   }
 
   /// The last lines of the server's log, for messages.
   var logTail: String {
-    let log = LocalProcess.readFile("\(directory)/server.log") ?? ""
+    let log = LocalFiles.readFile("\(directory)/server.log") ?? ""
     let lines = log.split(separator: "\n").suffix(3).map { line in
       // Redis prefixes "pid:role date time level": keep the message.
       line.split(separator: " ", maxSplits: 5).last.map(String.init) ?? String(line)
@@ -116,17 +117,18 @@ struct LocalServer: Sendable {
 
   /// Daemonizes the server, then polls PING every 20 ms until it answers PONG (not LOADING).
   func waitUntilLoaded(timeout: Duration, connector: any NodeConnector) async throws -> any NodeSession {
-    let status = LocalProcess.run(binary, ["\(directory)/server.conf"], logFile: "\(directory)/startup.log")
+    let status = await Processes.run(
+      binary, ["\(directory)/server.conf"], logFile: "\(directory)/startup.log")
     guard status == 0 else {
       throw LoadFailure(
         description:
-          "exited with status \(status): \(LocalProcess.readFile("\(directory)/startup.log") ?? "")")
+          "exited with status \(status): \(LocalFiles.readFile("\(directory)/startup.log") ?? "")")
     }
     let clock = ContinuousClock()
     let deadline = clock.now + timeout
     var session: (any NodeSession)?
     while clock.now < deadline {
-      if let pid, !LocalProcess.isAlive(pid) { throw LoadFailure(description: logTail) }
+      if let pid, !Processes.isAlive(pid) { throw LoadFailure(description: logTail) }
       if session == nil { session = try? await connector.connect(to: address) }
       if let s = session {
         do {
@@ -151,12 +153,12 @@ struct LocalServer: Sendable {
   /// SIGTERM (the server saves nothing: `save ""`), SIGKILL after 5 s; removes the directory.
   /// Blocking, not async: it must finish also when the task that started the server is cancelled.
   func stop() {
-    if let pid, LocalProcess.isAlive(pid) {
-      LocalProcess.terminate(pid)
+    if let pid, Processes.isAlive(pid) {
+      Processes.terminate(pid)
       let deadline = ContinuousClock.now + .seconds(5)
-      while LocalProcess.isAlive(pid) && ContinuousClock.now < deadline { usleep(10_000) }
-      if LocalProcess.isAlive(pid) { LocalProcess.terminate(pid, force: true) }
+      while Processes.isAlive(pid) && ContinuousClock.now < deadline { usleep(10_000) }
+      if Processes.isAlive(pid) { Processes.terminate(pid, force: true) }
     }
-    _ = LocalProcess.run("/bin/rm", ["-rf", directory])
+    LocalFiles.removeTree(directory)
   }
 }

@@ -66,15 +66,27 @@ public enum NodeProbe {
         throw ServerError(message, node: address, command: ["INFO"])
       }
       if clusterEnabled {
+        // A node whose cluster state cannot be read (an ACL without CLUSTER, say) is not known to
+        // be empty: taking it for one would fail only after other nodes were changed.
+        if let message = replies[1].errorMessage {
+          throw ServerError(message, node: address, command: ["CLUSTER", "INFO"])
+        }
+        if let message = replies[2].errorMessage {
+          throw ServerError(message, node: address, command: ["CLUSTER", "NODES"])
+        }
+        guard let text = replies[2].string,
+          let me = try? ClusterNodesParser.parse(text).first(where: \.isMyself)
+        else {
+          throw ServerError(
+            "its CLUSTER NODES reply does not describe the node itself", node: address,
+            command: ["CLUSTER", "NODES"])
+        }
         let clusterInfo = InfoParser.parse(replies[1].string ?? "")
         node.knownNodes = Int(clusterInfo["cluster_known_nodes"] ?? "") ?? 1
-        if let text = replies[2].string, let me = try? ClusterNodesParser.parse(text).first(where: \.isMyself)
-        {
-          node.id = me.id
-          node.busPort = me.busPort ?? node.busPort
-          node.ownSlots = me.slots.count
-          node.configEpoch = me.configEpoch
-        }
+        node.id = me.id
+        node.busPort = me.busPort ?? node.busPort
+        node.ownSlots = me.slots.count
+        node.configEpoch = me.configEpoch
       }
       return node
     } catch {

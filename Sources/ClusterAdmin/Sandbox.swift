@@ -1,4 +1,5 @@
 import ClusterKit
+import LocalHost
 import RedisCore
 
 #if canImport(Glibc)
@@ -27,9 +28,9 @@ public struct SandboxLayout: Sendable {
 
   /// Nodes found in the directory, alive or not.
   public func nodes() -> [Node] {
-    LocalProcess.list(directory).filter { $0.hasPrefix("node-") }.compactMap { name in
+    LocalFiles.list(directory).filter { $0.hasPrefix("node-") }.compactMap { name in
       let dir = "\(directory)/\(name)"
-      guard let conf = LocalProcess.readFile("\(dir)/redis.conf") else { return nil }
+      guard let conf = LocalFiles.readFile("\(dir)/redis.conf") else { return nil }
       var port: Int?
       var host = "127.0.0.1"
       for line in conf.split(separator: "\n") {
@@ -38,10 +39,10 @@ public struct SandboxLayout: Sendable {
         if words.count >= 2 && words[0] == "bind" { host = String(words[1]) }
       }
       guard let port else { return nil }
-      let pid = LocalProcess.readFile("\(dir)/redis.pid").flatMap { Int32($0.filter(\.isNumber)) }
+      let pid = LocalFiles.readFile("\(dir)/redis.pid").flatMap { Int32($0.filter(\.isNumber)) }
       return Node(
         address: NodeAddress(host: host, port: port), directory: dir, pid: pid,
-        running: pid.map(LocalProcess.isAlive) ?? false)
+        running: pid.map(Processes.isAlive) ?? false)
     }.sorted { $0.address < $1.address }
   }
 
@@ -73,12 +74,12 @@ public struct Sandbox: Sendable {
   /// The redis-server to use, or an error that says how to install it.
   public static func locateServer(_ explicit: String?) throws -> String {
     if let explicit {
-      guard let path = LocalProcess.find(explicit) else {
+      guard let path = Processes.find(explicit) else {
         throw SandboxError("\(explicit): no executable there", remedies: [.serverPath])
       }
       return path
     }
-    guard let path = LocalProcess.find("redis-server") ?? LocalProcess.find("valkey-server") else {
+    guard let path = Processes.find("redis-server") ?? Processes.find("valkey-server") else {
       throw SandboxError(
         "redis-server is not on PATH: install it (Debian/Ubuntu: sudo apt-get install redis-server; macOS: brew install redis)",
         remedies: [.serverPath])
@@ -97,26 +98,26 @@ public struct Sandbox: Sendable {
         remedies: [.stopSandbox])
     }
     let ports = Array(basePort..<(basePort + count))
-    if let taken = ports.first(where: { !LocalProcess.portsFree(host: host, port: $0) }) {
+    if let taken = ports.first(where: { !LocalPorts.portsFree(host: host, port: $0) }) {
       throw SandboxError(
         "port \(taken) or its cluster bus port \(taken + 10000) on \(host) is in use",
         remedies: [.otherBasePort])
     }
-    guard LocalProcess.makeDirectory(layout.directory) else {
+    guard LocalFiles.makeDirectory(layout.directory) else {
       throw SandboxError("cannot create \(layout.directory)")
     }
     var addresses: [NodeAddress] = []
     for port in ports {
       let dir = "\(layout.directory)/node-\(port)"
-      _ = LocalProcess.run("/bin/rm", ["-rf", dir])
-      guard LocalProcess.makeDirectory(dir),
-        LocalProcess.writeFile("\(dir)/redis.conf", config(port: port, dir: dir))
+      LocalFiles.removeTree(dir)
+      guard LocalFiles.makeDirectory(dir),
+        LocalFiles.writeFile("\(dir)/redis.conf", config(port: port, dir: dir))
       else {
         throw SandboxError("cannot write the configuration in \(dir)")
       }
-      let status = LocalProcess.run(redisServer, ["\(dir)/redis.conf"], logFile: "\(dir)/startup.log")
+      let status = await Processes.run(redisServer, ["\(dir)/redis.conf"], logFile: "\(dir)/startup.log")
       guard status == 0 else {
-        let log = LocalProcess.readFile("\(dir)/startup.log") ?? ""
+        let log = LocalFiles.readFile("\(dir)/startup.log") ?? ""
         throw SandboxError(
           "\(redisServer) failed to start on port \(port) (exit \(status)): \(log.suffix(300))")
       }
@@ -127,22 +128,16 @@ public struct Sandbox: Sendable {
   }
 
   func config(port: Int, dir: String) -> String {
-    """
-    port \(port)
-    bind \(host)
-    dir \(dir)
-    daemonize yes
-    pidfile \(dir)/redis.pid
-    logfile \(dir)/redis.log
-    cluster-enabled yes
-    cluster-config-file nodes.conf
-    cluster-node-timeout 2000
-    appendonly no
-    save ""
-    protected-mode no
-    repl-diskless-sync-delay 0
-
-    """
+    // On another loopback address than 127.0.0.1 the nodes' own connections (cluster bus,
+    // replication) must leave from it too, or peers see 127.0.0.1 and the handshakes never finish.
+    let sourceAddress = ["127.0.0.1", "localhost"].contains(host) ? [] : ["bind-source-addr \(host)"]
+    let lines =
+      ["port \(port)", "bind \(host)"] + sourceAddress + [
+        "dir \(dir)", "daemonize yes", "pidfile \(dir)/redis.pid", "logfile \(dir)/redis.log",
+        "cluster-enabled yes", "cluster-config-file nodes.conf", "cluster-node-timeout 2000", "appendonly no",
+        "save \"\"", "protected-mode no", "repl-diskless-sync-delay 0",
+      ]
+    return lines.joined(separator: "\n") + "\n"
   }
 
   /// Polls PING every 20 ms until every node answers, or names the ones that never did.
@@ -173,19 +168,19 @@ public struct Sandbox: Sendable {
   /// Stops every node (SIGTERM, then SIGKILL after `timeout`) and removes the directory unless `keep`.
   public func down(timeout: Duration, keep: Bool) async throws -> [SandboxLayout.Node] {
     let nodes = layout.nodes()
-    for n in nodes where n.running { LocalProcess.terminate(n.pid!) }
+    for n in nodes where n.running { Processes.terminate(n.pid!) }
     let clock = ContinuousClock()
     let deadline = clock.now + timeout
-    while nodes.contains(where: { $0.running && LocalProcess.isAlive($0.pid!) }) {
+    while nodes.contains(where: { $0.running && Processes.isAlive($0.pid!) }) {
       if clock.now > deadline {
-        for n in nodes where n.running && LocalProcess.isAlive(n.pid!) {
-          LocalProcess.terminate(n.pid!, force: true)
+        for n in nodes where n.running && Processes.isAlive(n.pid!) {
+          Processes.terminate(n.pid!, force: true)
         }
         break
       }
       try await Task.sleep(for: .milliseconds(20))
     }
-    if !keep { _ = LocalProcess.run("/bin/rm", ["-rf", layout.directory]) }
+    if !keep { LocalFiles.removeTree(layout.directory) }
     return nodes
   }
 }

@@ -1,4 +1,5 @@
 import ClusterKit
+import JSONDocument
 import NIOCore
 import NIOPosix
 import RESP
@@ -353,7 +354,7 @@ public final class KubeCluster: NodeConnector {
     guard let pod = usable.first, pod.labels["redis_setup_type"] == "cluster", let cr = pod.labels["cluster"]
     else { return nil }
     guard let out = try? await kubectl.run(["get", "rediscluster", cr, "-o", "json"], timeout: .seconds(10)),
-      out.status == 0, let json = try? JSONValue.parse(out.stdout)
+      out.status == 0, let json = try? JSON.parse(out.stdout)
     else { return nil }
     let key = "rediscluster.opstreelabs.in/skip-reconcile"
     if json.path("metadata", "annotations", key)?.string == "true" { return nil }

@@ -1,4 +1,6 @@
 import ClusterKit
+import JSONDocument
+import LocalHost
 import RedisCore
 import Subprocess
 import Synchronization
@@ -21,7 +23,7 @@ public struct Kubectl: Sendable {
   /// Finds kubectl: `path` as given (`--kubectl`), else `RCADM_KUBECTL`, else `kubectl` on PATH.
   public init(path: String?, context: String?, namespace: String) throws(KubeError) {
     let wanted = path ?? getenv("RCADM_KUBECTL").map { String(cString: $0) } ?? "kubectl"
-    guard let resolved = Self.resolve(wanted) else {
+    guard let resolved = Processes.find(wanted) else {
       throw KubeError.usage(
         wanted.contains("/")
           ? "kubectl not found at \(wanted) (or not executable)"
@@ -30,16 +32,6 @@ public struct Kubectl: Sendable {
     self.executable = resolved
     self.context = context
     self.namespace = namespace
-  }
-
-  static func resolve(_ name: String) -> String? {
-    if name.contains("/") { return access(name, X_OK) == 0 ? name : nil }
-    let path = getenv("PATH").map { String(cString: $0) } ?? "/usr/local/bin:/usr/bin:/bin"
-    for dir in path.split(separator: ":") {
-      let candidate = "\(dir)/\(name)"
-      if access(candidate, X_OK) == 0 { return candidate }
-    }
-    return nil
   }
 
   /// `--context C -n NS` for every call, so a later change of the current context cannot redirect rcadm.
@@ -117,9 +109,9 @@ public struct Kubectl: Sendable {
     -> [KubePod]
   {
     let text = try await output(["get", "pods", "-l", selector, "-o", "json"], timeout: timeout)
-    let json: JSONValue
+    let json: JSON
     do {
-      json = try JSONValue.parse(text)
+      json = try JSON.parse(text)
     } catch {
       throw KubeError.usage("kubectl get pods printed something that is not JSON: \(error)")
     }
@@ -129,7 +121,7 @@ public struct Kubectl: Sendable {
   /// Zones of Kubernetes nodes; empty when nodes cannot be listed (often forbidden to namespace users).
   public func zones(timeout: Duration) async -> [String: String] {
     guard let out = try? await run(["get", "nodes", "-o", "json"], timeout: timeout), out.status == 0,
-      let json = try? JSONValue.parse(out.stdout)
+      let json = try? JSON.parse(out.stdout)
     else { return [:] }
     return PodListParser.zones(json)
   }

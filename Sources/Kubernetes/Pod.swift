@@ -1,3 +1,4 @@
+import JSONDocument
 import RedisCore
 
 /// A Redis pod as `kubectl get pods -o json` describes it.
@@ -78,8 +79,8 @@ public enum PodListParser {
   ]
 
   /// Parses a `List` (or a single `Pod`). `container` forces the container name.
-  public static func parse(_ json: JSONValue, container: String? = nil) throws(KubeError) -> [KubePod] {
-    let items: [JSONValue]
+  public static func parse(_ json: JSON, container: String? = nil) throws(KubeError) -> [KubePod] {
+    let items: [JSON]
     if json["kind"]?.string == "Pod" {
       items = [json]
     } else if let list = json["items"]?.array {
@@ -94,7 +95,7 @@ public enum PodListParser {
     return pods.sorted { $0.name < $1.name }
   }
 
-  static func pod(_ item: JSONValue, container wanted: String?) throws(KubeError) -> KubePod {
+  static func pod(_ item: JSON, container wanted: String?) throws(KubeError) -> KubePod {
     let name = item.path("metadata", "name")?.string ?? "?"
     let containers = item.path("spec", "containers")?.array ?? []
     let names = containers.compactMap { $0["name"]?.string }
@@ -122,7 +123,7 @@ public enum PodListParser {
     }
     let chosen = containers.first { $0["name"]?.string == chosenName }
     let env = chosen?["env"]?.array ?? []
-    func envEntry(_ key: String) -> JSONValue? { env.last { $0["name"]?.string == key } }
+    func envEntry(_ key: String) -> JSON? { env.last { $0["name"]?.string == key } }
 
     var port: Int?
     for p in chosen?["ports"]?.array ?? [] {
@@ -153,7 +154,7 @@ public enum PodListParser {
     let statuses = item.path("status", "containerStatuses")?.array ?? []
     let containerReady = statuses.first { $0["name"]?.string == chosenName }?["ready"]?.bool ?? readyCondition
     var labels: [String: String] = [:]
-    for (k, v) in item.path("metadata", "labels")?.object ?? [:] { labels[k] = v.string ?? "" }
+    for (k, v) in item.path("metadata", "labels")?.object ?? [] { labels[k] = v.string ?? "" }
     let ips = (item.path("status", "podIPs")?.array ?? []).compactMap { $0["ip"]?.string }
     let ip = item.path("status", "podIP")?.string ?? ips.first
     return KubePod(
@@ -171,7 +172,7 @@ public enum PodListParser {
   }
 
   /// Zone per node name from `kubectl get nodes -o json`.
-  public static func zones(_ json: JSONValue) -> [String: String] {
+  public static func zones(_ json: JSON) -> [String: String] {
     var out: [String: String] = [:]
     for node in json["items"]?.array ?? [] {
       guard let name = node.path("metadata", "name")?.string else { continue }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ClusterKit
+import JSONDocument
 import Kubernetes
 import RedisClient
 import RedisCore

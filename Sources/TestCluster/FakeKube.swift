@@ -1,6 +1,7 @@
 import ClusterAdmin
 import ClusterKit
 import Foundation
+import LocalHost
 import RedisCore
 
 /// Stands in for an OT-CONTAINER-KIT redis-operator RedisCluster: real redis-server processes, one
@@ -148,7 +149,7 @@ public final class FakeKube: @unchecked Sendable {
       pods[i].server = nil
       pods[i].ip = "127.0.0.\(firstHost + i)"
     }
-    guard pods.allSatisfy({ LocalProcess.portsFree(host: $0.ip, port: port) }) else {
+    guard pods.allSatisfy({ LocalPorts.portsFree(host: $0.ip, port: port) }) else {
       throw TestClusterError("port \(port) is taken on one of the new pod IPs")
     }
     for i in pods.indices { try launch(i) }
@@ -308,7 +309,7 @@ extension PortAllocator {
   func nextCommon(hosts: [String]) throws -> Int {
     for _ in 0..<200 {
       let p = try next(host: hosts[0])
-      if hosts.dropFirst().allSatisfy({ LocalProcess.portsFree(host: $0, port: p) }) { return p }
+      if hosts.dropFirst().allSatisfy({ LocalPorts.portsFree(host: $0, port: p) }) { return p }
     }
     throw TestClusterError("no port free on all of \(hosts)")
   }

@@ -1,4 +1,5 @@
 import Foundation
+import LocalHost
 import Synchronization
 
 // Swift Testing comes with the toolchain's dynamic runtime only: a release build with a static
@@ -97,10 +98,7 @@ public enum Run {
 
   public static func which(_ name: String) throws -> String {
     if name.contains("/") { return name }
-    for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
-      let p = "\(dir)/\(name)"
-      if FileManager.default.isExecutableFile(atPath: p) { return p }
-    }
+    if let path = Processes.find(name) { return path }
     throw TestClusterError("\(name) is not on PATH (install it: apt-get install redis-server redis-tools)")
   }
 }

@@ -1,6 +1,7 @@
 import ClusterAdmin
 import ClusterKit
 import Foundation
+import LocalHost
 import RESP
 import RedisClient
 import RedisCore
@@ -157,7 +158,7 @@ public final class TestCluster: @unchecked Sendable {
           throw TestClusterError(
             "\(engine.serverProgram) on \(s.address) exited at start: \(log.suffix(400))")
         }
-        if LocalProcess.portsFree(host: s.address.host, port: s.port) == false,
+        if LocalPorts.portsFree(host: s.address.host, port: s.port) == false,
           (try? await Self.ping(s.address, options)) == true
         {
           break
@@ -264,8 +265,8 @@ public func withTestCluster<T>(
 }
 
 /// Hands out ports once per process, checking that port and bus port are free.
-final class PortAllocator: @unchecked Sendable {
-  static let shared = PortAllocator()
+public final class PortAllocator: @unchecked Sendable {
+  public static let shared = PortAllocator()
   private let lock = NSLock()
   private var next: Int
 
@@ -281,9 +282,24 @@ final class PortAllocator: @unchecked Sendable {
       let p = next
       next += 1
       if next >= 22768 { next = 10000 }
-      if LocalProcess.portsFree(host: host, port: p) { return p }
+      if LocalPorts.portsFree(host: host, port: p) { return p }
     }
     throw TestClusterError("no free port pair found on \(host)")
+  }
+
+  /// The first of `count` consecutive ports, each free with its bus port (what `sandbox up` needs).
+  public func nextRun(_ count: Int, host: String) throws -> Int {
+    for _ in 0..<2000 {
+      let first = try next(host: host)
+      guard first + count < 22768 else { continue }
+      if (1..<count).allSatisfy({ LocalPorts.portsFree(host: host, port: first + $0) }) {
+        lock.lock()
+        next = max(next, first + count)
+        lock.unlock()
+        return first
+      }
+    }
+    throw TestClusterError("no \(count) consecutive free ports on \(host)")
   }
 }
 

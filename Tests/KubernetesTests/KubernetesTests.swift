@@ -1,5 +1,6 @@
 import ClusterKit
 import Foundation
+import JSONDocument
 import RedisCore
 import Testing
 
@@ -126,8 +127,8 @@ import Testing
 @Suite struct PodParsingTests {
   static let fixtures = String(#filePath.dropLast("KubernetesTests.swift".count)) + "Fixtures/"
 
-  static func load(_ name: String) throws -> JSONValue {
-    try JSONValue.parse(try String(contentsOfFile: fixtures + name, encoding: .utf8))
+  static func load(_ name: String) throws -> JSON {
+    try JSON.parse(try String(contentsOfFile: fixtures + name, encoding: .utf8))
   }
 
   @Test func otPods() throws {
@@ -164,7 +165,7 @@ import Testing
   }
 
   @Test func zones() throws {
-    let nodes = try JSONValue.parse(
+    let nodes = try JSON.parse(
       #"{"kind":"List","items":[{"metadata":{"name":"w1","labels":{"topology.kubernetes.io/zone":"eu-1a"}}},{"metadata":{"name":"w2","labels":{}}}]}"#
     )
     #expect(PodListParser.zones(nodes) == ["w1": "eu-1a"])

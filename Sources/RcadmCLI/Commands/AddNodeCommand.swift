@@ -1,6 +1,7 @@
 import ArgumentParser
 import ClusterAdmin
 import ClusterKit
+import JSONDocument
 import RedisCore
 
 /// `rcadm add-node NEW EXISTING`: join an empty node as a master or a replica.

@@ -2,7 +2,9 @@ import ArgumentParser
 import ClusterAdmin
 import ClusterKit
 import ClusterLoading
+import JSONDocument
 import Kubernetes
+import LocalHost
 import RedisCore
 import Synchronization
 
@@ -145,7 +147,7 @@ struct BackupCommand: AsyncParsableCommand {
     let manifest = try BackupManifest.read(directory)
     var problems = ClusterBackup.verify(manifest.snapshots, in: directory)
     if let expected = manifest.topologySHA256 {
-      let actual = LocalProcess.readFile("\(directory)/\(BackupManifest.topologyFile)").map { text in
+      let actual = LocalFiles.readFile("\(directory)/\(BackupManifest.topologyFile)").map { text in
         var h = SHA256()
         h.update(Array(text.utf8))
         return h.finalize()

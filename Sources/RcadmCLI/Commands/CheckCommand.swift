@@ -1,6 +1,7 @@
 import ArgumentParser
 import ClusterKit
 import ClusterLoading
+import JSONDocument
 import RedisCore
 
 /// `rcadm check`: every finding of redis-cli's check plus what it misses; exit 0/1/2.

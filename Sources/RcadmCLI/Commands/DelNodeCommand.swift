@@ -2,6 +2,7 @@ import ArgumentParser
 import ClusterAdmin
 import ClusterKit
 import ClusterLoading
+import JSONDocument
 import RedisCore
 
 /// `rcadm del-node ADDR NODE`: remove a node, even a failed or unreachable one.

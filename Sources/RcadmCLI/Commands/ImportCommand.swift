@@ -2,6 +2,7 @@ import ArgumentParser
 import ClusterAdmin
 import ClusterKit
 import ClusterLoading
+import JSONDocument
 import RedisClient
 import RedisCore
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ClusterKit
 import ClusterLoading
+import JSONDocument
 import RedisCore
 
 /// `rcadm info`: per master its slots, keys, memory and replicas with their lag.

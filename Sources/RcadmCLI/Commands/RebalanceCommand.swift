@@ -1,6 +1,7 @@
 import ArgumentParser
 import ClusterAdmin
 import ClusterKit
+import JSONDocument
 import RedisCore
 import SlotPlanner
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ClusterKit
+import JSONDocument
 import RESP
 import RedisClient
 import RedisCore

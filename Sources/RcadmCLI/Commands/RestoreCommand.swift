@@ -2,6 +2,8 @@ import ArgumentParser
 import ClusterAdmin
 import ClusterKit
 import ClusterLoading
+import JSONDocument
+import LocalHost
 import RedisClient
 import RedisCore
 
@@ -99,13 +101,13 @@ struct RestoreCommand: AsyncParsableCommand {
   func serverBinaries() throws -> [String] {
     if !servers.isEmpty {
       return try servers.map { name in
-        guard let path = LocalProcess.find(name) else {
+        guard let path = Processes.find(name) else {
           throw RcadmError.usage("--server \(name): no executable there")
         }
         return path
       }
     }
-    let found = ["redis-server", "valkey-server"].compactMap(LocalProcess.find)
+    let found = ["redis-server", "valkey-server"].compactMap(Processes.find)
     guard !found.isEmpty else {
       throw RcadmError.usage(
         "restore loads each RDB with a local redis-server or valkey-server, and neither is on PATH: install one (Debian: apt-get install redis-server) or pass --server PATH"

@@ -2,6 +2,7 @@ import ArgumentParser
 import ClusterAdmin
 import ClusterKit
 import ClusterLoading
+import JSONDocument
 import RedisCore
 
 /// `rcadm set-timeout ADDR MS`: cluster-node-timeout on every node, persisted.

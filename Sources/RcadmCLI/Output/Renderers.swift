@@ -1,6 +1,7 @@
 import ArgumentParser
 import ClusterKit
 import ClusterLoading
+import JSONDocument
 import RedisClient
 import RedisCore
 

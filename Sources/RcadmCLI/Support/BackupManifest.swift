@@ -1,7 +1,8 @@
 import ArgumentParser
 import ClusterAdmin
 import ClusterKit
-import Kubernetes
+import JSONDocument
+import LocalHost
 import RedisCore
 import Synchronization
 
@@ -53,14 +54,14 @@ enum BackupManifest {
 
   /// Reads and checks `<directory>/manifest.json`; every problem is a usage error (exit 2).
   static func read(_ directory: String) throws -> Contents {
-    guard let text = LocalProcess.readFile("\(directory)/\(file)") else {
+    guard let text = LocalFiles.readFile("\(directory)/\(file)") else {
       throw RcadmError.usage(
         "\(directory) has no \(file): it is not a complete rcadm backup (an interrupted or failed backup leaves none)"
       )
     }
-    let doc: JSONValue
+    let doc: JSON
     do {
-      doc = try JSONValue.parse(text)
+      doc = try JSON.parse(text)
     } catch {
       throw RcadmError.usage("\(directory)/\(file): \(error)")
     }
@@ -93,7 +94,7 @@ enum BackupManifest {
   /// Writes under `<path>.part`, flushes, then renames: the final name only ever holds a whole file.
   static func write(_ text: String, to path: String) throws {
     let part = path + ".part"
-    guard LocalProcess.writeFile(part, text), rename(part, path) == 0 else {
+    guard LocalFiles.writeFile(part, text), rename(part, path) == 0 else {
       unlink(part)
       throw RcadmError.problems("cannot write \(path): \(String(cString: strerror(errno)))")
     }

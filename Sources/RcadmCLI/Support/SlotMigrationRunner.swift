@@ -1,6 +1,7 @@
 import ClusterAdmin
 import ClusterKit
 import ClusterLoading
+import JSONDocument
 import RedisCore
 import SlotPlanner
 

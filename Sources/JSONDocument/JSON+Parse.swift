@@ -1,16 +1,3 @@
-/// A parsed JSON document (kubectl's output).
-///
-/// Numbers are kept as `Double`, as most JSON readers do: the integers Kubernetes prints (ports, replica counts,
-/// generations) fit in 53 bits, and larger ones are rounded to the nearest `Double`. Read them with `int`.
-public enum JSONValue: Sendable, Equatable {
-  case null
-  case bool(Bool)
-  case number(Double)
-  case string(String)
-  case array([JSONValue])
-  case object([String: JSONValue])
-}
-
 /// Why a document is not JSON, and where: kubectl output is large, so a byte offset beats a line of context.
 public struct JSONParseError: Error, Hashable, Sendable, CustomStringConvertible {
   /// Zero-based offset into the UTF-8 input of the byte that could not be accepted (the input's length when
@@ -27,7 +14,7 @@ public struct JSONParseError: Error, Hashable, Sendable, CustomStringConvertible
   public var description: String { "invalid JSON at byte \(offset): \(reason)" }
 }
 
-extension JSONValue {
+extension JSON {
   /// Deepest nesting of arrays and objects accepted; the parser recurses, so hostile input must not get deeper.
   public static let maxDepth = 512
 
@@ -36,8 +23,10 @@ extension JSONValue {
   /// Strict where kubectl output never strays (no comments, no trailing commas, no leading zeros, no byte
   /// order mark, nothing but whitespace after the value) and forgiving where rejecting would only lose data:
   /// an escaped lone surrogate (`"\uD800"`) and invalid UTF-8 become U+FFFD, like Go's `encoding/json`.
-  /// Numbers that overflow a `Double` are rejected rather than turned into infinity. Duplicate keys: last wins.
-  public static func parse(_ bytes: some Collection<UInt8>) throws(JSONParseError) -> JSONValue {
+  /// Numbers that overflow a `Double` are rejected rather than turned into infinity. An integer literal (no
+  /// fraction, no exponent) that fits in `Int` becomes `.int`, any other number `.double` (`-0` too, keeping its
+  /// sign). Duplicate keys: the last value wins, at the first one's place.
+  public static func parse(_ bytes: some Collection<UInt8>) throws(JSONParseError) -> JSON {
     let contiguous = bytes.withContiguousStorageIfAvailable { buffer in
       Result { () throws(JSONParseError) in try parse(buffer: buffer) }
     }
@@ -49,89 +38,16 @@ extension JSONValue {
   }
 
   /// Parses JSON text.
-  public static func parse(_ text: String) throws(JSONParseError) -> JSONValue {
+  public static func parse(_ text: String) throws(JSONParseError) -> JSON {
     var text = text
     return try text.withUTF8 { buffer in
       Result { () throws(JSONParseError) in try parse(buffer: buffer) }
     }.get()
   }
 
-  private static func parse(buffer: UnsafeBufferPointer<UInt8>) throws(JSONParseError) -> JSONValue {
+  private static func parse(buffer: UnsafeBufferPointer<UInt8>) throws(JSONParseError) -> JSON {
     var parser = JSONParser(bytes: buffer)
     return try parser.parseDocument()
-  }
-}
-
-// MARK: - Reading values
-
-extension JSONValue {
-  /// The member named `key` of an object; nil for a missing key or a value that is not an object.
-  public subscript(key: String) -> JSONValue? {
-    guard case .object(let members) = self else { return nil }
-    return members[key]
-  }
-
-  /// The element at `index` of an array; nil out of range or for a value that is not an array.
-  public subscript(index: Int) -> JSONValue? {
-    guard case .array(let elements) = self, elements.indices.contains(index) else { return nil }
-    return elements[index]
-  }
-
-  public var string: String? {
-    guard case .string(let text) = self else { return nil }
-    return text
-  }
-
-  /// A whole number that fits in `Int`, or a string holding one in plain decimal ("8080", "-1"): Kubernetes
-  /// quotes integers where the schema says string (env values, annotations), and callers want them either way.
-  public var int: Int? {
-    switch self {
-    case .number(let number):
-      // Not `Int(exactly:)`: it calls libm's rounding functions, which only link where Foundation or Glibc does.
-      guard number >= -0x1p63, number < 0x1p63 else { return nil }
-      let whole = Int(number)
-      return Double(whole) == number ? whole : nil
-    case .string(let text):
-      guard text.utf8.first != UInt8(ascii: "+") else { return nil }
-      return Int(text)
-    default: return nil
-    }
-  }
-
-  public var double: Double? {
-    guard case .number(let number) = self else { return nil }
-    return number
-  }
-
-  public var bool: Bool? {
-    guard case .bool(let flag) = self else { return nil }
-    return flag
-  }
-
-  public var array: [JSONValue]? {
-    guard case .array(let elements) = self else { return nil }
-    return elements
-  }
-
-  public var object: [String: JSONValue]? {
-    guard case .object(let members) = self else { return nil }
-    return members
-  }
-
-  public var isNull: Bool {
-    guard case .null = self else { return false }
-    return true
-  }
-
-  /// Follows a path of keys, e.g. `pod.path("metadata", "labels", "app")`; nil as soon as one is missing, so
-  /// optional fields need no chain of `?`.
-  public func path(_ keys: String...) -> JSONValue? {
-    var current = self
-    for key in keys {
-      guard let next = current[key] else { return nil }
-      current = next
-    }
-    return current
   }
 }
 
@@ -149,7 +65,7 @@ private struct JSONParser {
     self.bytes = bytes
   }
 
-  mutating func parseDocument() throws(JSONParseError) -> JSONValue {
+  mutating func parseDocument() throws(JSONParseError) -> JSON {
     skipWhitespace()
     let value = try parseValue(depth: 0)
     skipWhitespace()
@@ -159,13 +75,13 @@ private struct JSONParser {
 
   // MARK: Values
 
-  mutating func parseValue(depth: Int) throws(JSONParseError) -> JSONValue {
+  mutating func parseValue(depth: Int) throws(JSONParseError) -> JSON {
     guard index < bytes.count else { throw endOfInput("expected a value") }
     switch bytes[index] {
     case UInt8(ascii: "{"): return try parseObject(depth: depth + 1)
     case UInt8(ascii: "["): return try parseArray(depth: depth + 1)
     case UInt8(ascii: "\""): return .string(try parseString())
-    case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try parseNumber())
+    case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try parseNumber()
     case UInt8(ascii: "t"): return try parseLiteral("true", .bool(true))
     case UInt8(ascii: "f"): return try parseLiteral("false", .bool(false))
     case UInt8(ascii: "n"): return try parseLiteral("null", .null)
@@ -173,14 +89,14 @@ private struct JSONParser {
     }
   }
 
-  mutating func parseObject(depth: Int) throws(JSONParseError) -> JSONValue {
-    guard depth <= JSONValue.maxDepth else { throw fail("nesting deeper than \(JSONValue.maxDepth) levels") }
+  mutating func parseObject(depth: Int) throws(JSONParseError) -> JSON {
+    guard depth <= JSON.maxDepth else { throw fail("nesting deeper than \(JSON.maxDepth) levels") }
     index += 1
-    var members: [String: JSONValue] = [:]
+    var members = Members()
     skipWhitespace()
     if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
       index += 1
-      return .object(members)
+      return .object([])
     }
     while true {
       guard index < bytes.count else { throw endOfInput("expected a string key") }
@@ -191,7 +107,7 @@ private struct JSONParser {
       guard bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':' after an object key") }
       index += 1
       skipWhitespace()
-      members[key] = try parseValue(depth: depth)
+      members.set(key, try parseValue(depth: depth))
       skipWhitespace()
       guard index < bytes.count else { throw endOfInput("expected ',' or '}' in an object") }
       switch bytes[index] {
@@ -203,16 +119,16 @@ private struct JSONParser {
         }
       case UInt8(ascii: "}"):
         index += 1
-        return .object(members)
+        return .object(members.list)
       default: throw fail("expected ',' or '}' in an object")
       }
     }
   }
 
-  mutating func parseArray(depth: Int) throws(JSONParseError) -> JSONValue {
-    guard depth <= JSONValue.maxDepth else { throw fail("nesting deeper than \(JSONValue.maxDepth) levels") }
+  mutating func parseArray(depth: Int) throws(JSONParseError) -> JSON {
+    guard depth <= JSON.maxDepth else { throw fail("nesting deeper than \(JSON.maxDepth) levels") }
     index += 1
-    var elements: [JSONValue] = []
+    var elements: [JSON] = []
     skipWhitespace()
     if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
       index += 1
@@ -235,7 +151,7 @@ private struct JSONParser {
     }
   }
 
-  mutating func parseLiteral(_ word: StaticString, _ value: JSONValue) throws(JSONParseError) -> JSONValue {
+  mutating func parseLiteral(_ word: StaticString, _ value: JSON) throws(JSONParseError) -> JSON {
     let mismatch = word.withUTF8Buffer { expected -> Int? in
       for offset in 0..<expected.count {
         let position = index + offset
@@ -376,10 +292,11 @@ private struct JSONParser {
 
   // MARK: Numbers
 
-  /// Validates the RFC 8259 grammar while collecting the decimal digits. Up to 15 significant digits scaled by at
-  /// most 10^22 convert exactly with one rounding (Clinger's fast path); anything else goes to the standard
-  /// library's correctly rounded parser.
-  mutating func parseNumber() throws(JSONParseError) -> Double {
+  /// Validates the RFC 8259 grammar while collecting the decimal digits. An integer literal of up to 19 digits
+  /// that fits in `Int` is an `.int` (but `-0` a `.double`, keeping its sign). Otherwise up to 15 significant
+  /// digits scaled by at most 10^22 convert exactly with one rounding (Clinger's fast path); anything else goes
+  /// to the standard library's correctly rounded parser.
+  mutating func parseNumber() throws(JSONParseError) -> JSON {
     let start = index
     let negative = bytes[index] == UInt8(ascii: "-")
     if negative { index += 1 }
@@ -404,7 +321,8 @@ private struct JSONParser {
       digitCount += fractionDigits
     }
     var exponent = 0
-    if index < bytes.count, bytes[index] | 0x20 == UInt8(ascii: "e") {
+    let hasExponent = index < bytes.count && bytes[index] | 0x20 == UInt8(ascii: "e")
+    if hasExponent {
       index += 1
       var exponentNegative = false
       if index < bytes.count, bytes[index] == UInt8(ascii: "-") || bytes[index] == UInt8(ascii: "+") {
@@ -420,6 +338,11 @@ private struct JSONParser {
       guard index > exponentStart else { throw digitExpected("in the exponent") }
       if exponentNegative { exponent = -exponent }
     }
+    if fractionDigits == 0, !hasExponent, digitCount <= 19,
+      let whole = Self.integer(mantissa, negative: negative)
+    {
+      return .int(whole)
+    }
     let scale = exponent - fractionDigits
     if digitCount <= 15, (-22...22).contains(scale) {
       var value = Double(mantissa)
@@ -428,15 +351,24 @@ private struct JSONParser {
       } else if scale < 0 {
         value /= Self.powersOfTen[-scale]
       }
-      return negative ? -value : value
+      return .double(negative ? -value : value)
     }
     let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
     guard let value = Double(text), value.isFinite else { throw fail("number out of range", at: start) }
-    return value
+    return .double(value)
   }
 
-  /// Scans decimal digits, accumulating into `mantissa` (wrapping is harmless: more than 15 digits take the
-  /// slow path), and returns how many there were.
+  /// `mantissa` (exact: at most 19 digits) with its sign as an `Int`; nil when it does not fit, and for `-0`.
+  static func integer(_ mantissa: UInt64, negative: Bool) -> Int? {
+    if negative {
+      guard mantissa != 0, mantissa <= UInt64(Int.max) + 1 else { return nil }
+      return mantissa == UInt64(Int.max) + 1 ? Int.min : -Int(mantissa)
+    }
+    return mantissa <= UInt64(Int.max) ? Int(mantissa) : nil
+  }
+
+  /// Scans decimal digits, accumulating into `mantissa` (wrapping is harmless: it takes more than 19 digits,
+  /// and more than 15 take the slow path), and returns how many there were.
   mutating func scanDigits(into mantissa: inout UInt64) -> Int {
     let start = index
     while index < bytes.count, isDigit(bytes[index]) {
@@ -474,5 +406,35 @@ private struct JSONParser {
 
   func digitExpected(_ place: String) -> JSONParseError {
     index < bytes.count ? fail("expected a digit \(place)") : endOfInput("expected a digit \(place)")
+  }
+}
+
+/// An object's members as the parser reads them: a repeated key's last value wins, at its first place. Up to
+/// 16 members a scan finds a repeated key; past that an index of positions does, so an object with many keys
+/// parses in linear time.
+private struct Members {
+  private(set) var list: [(String, JSON)] = []
+  private var positions: [String: Int]? = nil
+
+  mutating func set(_ key: String, _ value: JSON) {
+    guard positions != nil else {
+      if let at = list.firstIndex(where: { $0.0 == key }) {
+        list[at].1 = value
+        return
+      }
+      list.append((key, value))
+      if list.count > 16 {
+        var index: [String: Int] = [:]
+        for (at, member) in list.enumerated() { index[member.0] = at }
+        positions = index
+      }
+      return
+    }
+    if let at = positions?[key] {
+      list[at].1 = value
+    } else {
+      positions?[key] = list.count
+      list.append((key, value))
+    }
   }
 }
