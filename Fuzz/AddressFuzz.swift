@@ -1,5 +1,6 @@
 // libFuzzer harness: seed-node words → NodeAddress.parse / NodeSpec.parse / NodeSpec.parseList.
 import ClusterKit
+import RedisCore
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzAddress(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {

@@ -1,5 +1,6 @@
 // libFuzzer harness: CLUSTER NODES text → ClusterNodesParser.parse.
 import ClusterKit
+import RedisCore
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzClusterNodes(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {

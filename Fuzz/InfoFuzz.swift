@@ -1,5 +1,6 @@
 // libFuzzer harness: INFO / CLUSTER INFO text → InfoParser (parse, keyspaceKeys, replicas).
 import ClusterKit
+import RedisCore
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzInfo(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {

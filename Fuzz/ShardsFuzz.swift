@@ -1,5 +1,6 @@
 // libFuzzer harness: RESP bytes → RESPDecoder → ShardsParser.parse (CLUSTER SHARDS).
 import ClusterKit
+import RedisCore
 import RESP
 
 @_cdecl("LLVMFuzzerTestOneInput")

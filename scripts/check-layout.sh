@@ -8,9 +8,12 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # like kubectl's "--context", are literals of their own). Comments are skipped.
 libraries=$(ls -d Sources/*/ | grep -v -e RcadmCLI -e TestCluster -e TestSupport -e CEditLine)
 offending=$(grep -rnP --include='*.swift' '^(?!\s*//).*"[^"]*[ (]--[a-z][a-z-]+[^"]*"' $libraries || true)
+# Nor a subcommand: "rcadm fix", "del-node" are the CLI's words too (a Remedy names the step).
+commands='create|check|fix|reshard|rebalance|add-node|del-node|failover|info|call|set-timeout|sandbox|repl|exec|import|backup|restore'
+offending+=$(grep -rnP --include='*.swift' "^(?!\\s*//).*\"[^\"]*(rcadm ($commands)\\b|\\b(add-node|del-node|set-timeout)\\b)[^\"]*\"" $libraries || true)
 if [ -n "$offending" ]; then
-  echo "Library messages must not name CLI flags (use a Remedy or Setting from RedisCore):" >&2
+  echo "Library messages must not name CLI flags or commands (use a Remedy or Setting from RedisCore):" >&2
   echo "$offending" >&2
   exit 1
 fi
-echo "layout: no library message names a CLI flag"
+echo "layout: no library message names a CLI flag or command"

@@ -152,12 +152,13 @@ public enum AddNode {
         throw OperationError(
           "\(dead.dropFirst()) while rcadm waited for the nodes to learn of \(node.clusterAddress)")
       }
+      // A stop asked for meanwhile wins over the timeout: the user gets what to run next.
+      try stop.checkpoint()
       if ContinuousClock.now > deadline {
         throw OperationError(
           "\(missing.joined(separator: ", ")) did not learn of \(node.clusterAddress) within \(timeout.shortText); check that its cluster bus port \(node.busPort) is reachable"
         )
       }
-      try stop.checkpoint()
       try await Task.sleep(for: .milliseconds(20))
     }
   }

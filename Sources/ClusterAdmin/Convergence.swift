@@ -67,14 +67,15 @@ public enum Convergence {
         if lost.isEmpty { return }
         throw OperationError(
           "the other nodes agree, but " + lost.joined(separator: "; ")
-            + "; it is unreachable now (restart it, or remove it with del-node)")
+            + "; it is unreachable now (restart it, or \(Remedy.removeNode))")
       }
+      // A stop asked for meanwhile wins over the timeout: the user gets what to run next.
+      try stop?.checkpoint()
       if ContinuousClock.now > deadline {
         throw OperationError(
           describe(
             last, expectedNodes: expectedNodes, replicaOf: replicaOf, serving: serving, timeout: timeout))
       }
-      try stop?.checkpoint()
       try await Task.sleep(for: .milliseconds(20))
     }
   }
@@ -117,12 +118,13 @@ public enum Convergence {
         throw OperationError("a replica \(dead.dropFirst()) while rcadm waited for it to sync")
       }
       if waiting.isEmpty { return }
+      // A stop asked for meanwhile wins over the timeout: the user gets what to run next.
+      try stop?.checkpoint()
       if ContinuousClock.now > deadline {
         throw OperationError(
           "the replicas did not finish syncing within \(timeout.shortText): \(waiting.prefix(10).joined(separator: "; "))"
         )
       }
-      try stop?.checkpoint()
       try await Task.sleep(for: .milliseconds(50))
     }
   }

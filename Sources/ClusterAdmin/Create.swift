@@ -267,6 +267,8 @@ public enum ClusterCreate {
         }
       }
       if missing.isEmpty && views.allSatisfy({ Set($0.map(\.id)).isSuperset(of: ids) }) { return }
+      // A stop asked for meanwhile wins over the timeout: the user gets what to run next.
+      try stop.checkpoint()
       if ContinuousClock.now > deadline {
         let lines = missing.prefix(10).map { a, b in
           "\(a.clusterAddress) has not connected to \(b.clusterAddress) (bus port \(b.busPort))"
@@ -275,7 +277,6 @@ public enum ClusterCreate {
           "the nodes did not all join within \(timeout.shortText): \(lines.joined(separator: "; "))\(missing.count > 10 ? "; …" : ""). Check that every node can reach the others' cluster bus ports."
         )
       }
-      try stop.checkpoint()
       try await Task.sleep(for: .milliseconds(20))
     }
   }

@@ -6,18 +6,6 @@ import TestSupport
   import Darwin
 #endif
 
-/// How many rounds the seeded fuzz tests run: a modest count keeps CI's default run to a few
-/// seconds; `RCADM_FUZZ_SCALE=N` multiplies it for a longer local run (`scripts/fuzz.sh` is the
-/// long, coverage-guided one).
-enum FuzzBudget {
-  static let scale: Int = {
-    guard let text = getenv("RCADM_FUZZ_SCALE"), let n = Int(String(cString: text)), n > 0 else { return 1 }
-    return n
-  }()
-
-  static func rounds(_ base: Int) -> Int { base * scale }
-}
-
 /// Byte-level mutations of a valid-looking document: bit flips, random bytes, deletions,
 /// truncation, and insertions of the tokens that matter to the parser under test, huge numbers,
 /// invalid UTF-8 and repeated chunks.

@@ -8,12 +8,6 @@ import Testing
   import Darwin
 #endif
 
-/// Rounds per fuzz test: small for CI; `RCADM_FUZZ_SCALE=N` runs N times as many.
-private func rounds(_ base: Int) -> Int {
-  guard let text = getenv("RCADM_FUZZ_SCALE"), let n = Int(String(cString: text)), n > 0 else { return base }
-  return base * n
-}
-
 /// Builds random JSON values and prints them in any legal spelling: whitespace anywhere, strings
 /// with short, `\u` and surrogate-pair escapes, doubles as decimals or exponents (integers stay plain, so
 /// they parse back as `.int`), and now and then a member's key first with a value the next one replaces.
@@ -196,7 +190,7 @@ extension JSON {
   /// `String` and from bytes; so do they rendered, pretty or compact.
   @Test func generatedDocumentsParseBackExactly() throws {
     var generator = JSONGenerator(seed: 51)
-    for _ in 0..<rounds(1500) {
+    for _ in 0..<FuzzBudget.rounds(1500) {
       let value = generator.value()
       let text = generator.text(value)
       let ok = try JSON.parse(text) == value && JSON.parse(Array(text.utf8)) == value
@@ -214,7 +208,7 @@ extension JSON {
     var generator = JSONGenerator(seed: 900 + UInt64(shard))
     var rng = SplitMix64(seed: 1000 + UInt64(shard))
     var outcomes = (parsed: 0, failed: 0)
-    for _ in 0..<rounds(2500) {
+    for _ in 0..<FuzzBudget.rounds(2500) {
       var bytes = Array(generator.text(generator.value()).utf8)
       mutate(&bytes, using: &rng)
       var violation: String?
@@ -263,7 +257,7 @@ extension JSON {
   /// however deep it goes: never a stack overflow.
   @Test func deepNestingIsAnErrorNotACrash() throws {
     var rng = SplitMix64(seed: 61)
-    for _ in 0..<rounds(20) {
+    for _ in 0..<FuzzBudget.rounds(20) {
       let depth = [
         JSON.maxDepth, JSON.maxDepth + 1, Int.random(in: 513...5000, using: &rng), 200_000,
       ]

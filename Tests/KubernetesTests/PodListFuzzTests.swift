@@ -10,19 +10,13 @@ import Testing
   import Darwin
 #endif
 
-/// Rounds per fuzz test: small for CI; `RCADM_FUZZ_SCALE=N` runs N times as many.
-private func rounds(_ base: Int) -> Int {
-  guard let text = getenv("RCADM_FUZZ_SCALE"), let n = Int(String(cString: text)), n > 0 else { return base }
-  return base * n
-}
-
 @Suite struct PodListFuzzTests {
   /// The pod list parser reads whatever JSON kubectl printed: edited fixtures never make it trap,
   /// and a list it accepts gives one pod per item.
   @Test func editedPodListsNeverTrap() throws {
     var rng = SplitMix64(seed: 72)
     let fixtures = try ["ot-pods.json", "bitnami-pods.json"].map(PodParsingTests.load)
-    for _ in 0..<rounds(300) {
+    for _ in 0..<FuzzBudget.rounds(300) {
       var document = fixtures.randomElement(using: &rng)!
       for _ in 0..<Int.random(in: 1...6, using: &rng) {
         document = edit(document, rng: &rng)
