@@ -101,11 +101,13 @@ public enum AddNode {
     }
     let met = Change(.met, node: name, peer: "\(members.count) nodes")
     let replies = try await context.ledger.send(meets, to: node.session, changing: met)
-    context.ledger.record(met)
-    for (reply, m) in zip(replies, members) {
-      if let message = reply.errorMessage {
-        throw OperationError("\(node.given) could not MEET \(m.label): \(message)")
-      }
+    // Every MEET of the pipeline ran; only the accepted ones are certain changes.
+    let accepted = replies.filter { $0.errorMessage == nil }.count
+    if accepted > 0 {
+      context.ledger.record(Change(.met, node: name, peer: accepted == 1 ? "1 node" : "\(accepted) nodes"))
+    }
+    if let (reply, m) = zip(replies, members).first(where: { $0.0.errorMessage != nil }) {
+      throw OperationError("\(node.given) could not MEET \(m.label): \(reply.errorMessage ?? "")")
     }
     log("Joining \(node.clusterAddress) to \(members.count) nodes")
     try await waitUntilKnown(
@@ -120,8 +122,11 @@ public enum AddNode {
       return
     }
     // The new node must know the master before it can replicate it; the join wait above ensures that.
-    try await node.session.call("CLUSTER", "REPLICATE", master.id)
-    context.ledger.record(Change(.replicated, node: name, peer: master.label))
+    let replicated = Change(.replicated, node: name, peer: master.label)
+    let command = ["CLUSTER", "REPLICATE", master.id]
+    let reply = try await context.ledger.send([command], to: node.session, changing: replicated)[0]
+    if let message = reply.errorMessage { throw ServerError(message, node: node.given, command: command) }
+    context.ledger.record(replicated)
     try await Convergence.waitUntilSynced(
       [node.session], deadline: deadline, timeout: timeout, stop: context.stop)
     try await Convergence.waitUntilAgreed(

@@ -33,6 +33,7 @@ struct LocalServer: Sendable {
     for binary in binaries {
       // A port can be taken between the check and the server's bind: try a few.
       for _ in 0..<4 {
+        try Task.checkCancellation()
         let server = try prepare(rdb: rdb, binary: binary)
         do {
           let session = try await server.waitUntilLoaded(
@@ -153,6 +154,14 @@ struct LocalServer: Sendable {
   /// SIGTERM (the server saves nothing: `save ""`), SIGKILL after 5 s; removes the directory.
   /// Blocking, not async: it must finish also when the task that started the server is cancelled.
   func stop() {
+    // A daemonized server writes its pid file just after it forks: one started a moment ago (a
+    // restore cancelled right then) may not have written it yet.
+    var pid = self.pid
+    let patience = ContinuousClock.now + .milliseconds(500)
+    while pid == nil && ContinuousClock.now < patience {
+      usleep(10_000)
+      pid = self.pid
+    }
     if let pid, Processes.isAlive(pid) {
       Processes.terminate(pid)
       let deadline = ContinuousClock.now + .seconds(5)

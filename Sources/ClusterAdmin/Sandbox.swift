@@ -128,11 +128,12 @@ public struct Sandbox: Sendable {
   }
 
   func config(port: Int, dir: String) -> String {
-    // On another loopback address than 127.0.0.1 the nodes' own connections (cluster bus,
-    // replication) must leave from it too, or peers see 127.0.0.1 and the handshakes never finish.
-    let sourceAddress = ["127.0.0.1", "localhost"].contains(host) ? [] : ["bind-source-addr \(host)"]
+    // On another loopback address than 127.0.0.1 the nodes' own connections leave from 127.0.0.1,
+    // so peers would record that address and the handshakes never finish: each node announces
+    // its address instead (cluster-announce-ip exists since Redis 4; bind-source-addr only 7.0).
+    let announced = ["127.0.0.1", "localhost"].contains(host) ? [] : ["cluster-announce-ip \(host)"]
     let lines =
-      ["port \(port)", "bind \(host)"] + sourceAddress + [
+      ["port \(port)", "bind \(host)"] + announced + [
         "dir \(dir)", "daemonize yes", "pidfile \(dir)/redis.pid", "logfile \(dir)/redis.log",
         "cluster-enabled yes", "cluster-config-file nodes.conf", "cluster-node-timeout 2000", "appendonly no",
         "save \"\"", "protected-mode no", "repl-diskless-sync-delay 0",

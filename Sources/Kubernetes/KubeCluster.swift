@@ -254,7 +254,7 @@ public final class KubeCluster: NodeConnector {
       guard transport == .exec else {
         throw KubeError.usage(
           "the pods take their password from secret \(ref), which rcadm could not read (\(error)); "
-            + "\(Remedy.givePassword), or \(Remedy.letPodsAuthenticate)")
+            + "\(Remedy.givePassword); or \(Remedy.letPodsAuthenticate)")
       }
       log(
         "Note: secret \(ref) could not be read (\(error)); moving keys (reshard, rebalance, fix) needs the "

@@ -25,7 +25,15 @@ public enum Processes {
 
   /// Runs a program to completion, its stdout and stderr appended to `logFile` (discarded without
   /// one); returns its exit status, or 128 + the signal that ended it, or -1 when it could not start.
+  /// A cancelled caller still waits for it: the programs run here are short (a server that
+  /// daemonizes), and killing one half way could leave the child it forked running, unknown to
+  /// the caller's clean-up.
   public static func run(_ path: String, _ arguments: [String], logFile: String? = nil) async -> Int32 {
+    await Task.detached { await runToCompletion(path, arguments, logFile: logFile) }.value
+  }
+
+  private static func runToCompletion(_ path: String, _ arguments: [String], logFile: String?) async -> Int32
+  {
     var log: FileDescriptor?
     if let logFile {
       log = try? FileDescriptor.open(

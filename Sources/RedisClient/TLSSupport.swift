@@ -100,7 +100,7 @@ enum TLSSupport {
     }
     if text.contains("ALERT_UNKNOWN_CA") || text.contains("ALERT_BAD_CERTIFICATE") {
       return
-        "it refused rcadm's client certificate (\(Setting.clientCertificate)): it does not trust its issuer or the certificate is invalid"
+        "it refused the certificate given as \(Setting.clientCertificate): it does not trust its issuer or the certificate is invalid"
     }
     if text.contains("CERTIFICATE_VERIFY_FAILED") {
       var now = time_t()

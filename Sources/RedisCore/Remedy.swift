@@ -124,11 +124,11 @@ public struct Phrasebook: Sendable {
 
   static func plainName(_ setting: Setting) -> String {
     switch setting {
-    case .caFile: return "CA file"
-    case .caDirectory: return "CA directory"
-    case .clientCertificate: return "client certificate"
-    case .clientKey: return "client key"
-    case .kubeSecret: return "secret"
+    case .caFile: return "the CA file"
+    case .caDirectory: return "the CA directory"
+    case .clientCertificate: return "the client certificate"
+    case .clientKey: return "the client key"
+    case .kubeSecret: return "the secret reference"
     }
   }
 }

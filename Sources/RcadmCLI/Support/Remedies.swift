@@ -8,7 +8,7 @@ func remedyText(_ remedy: Remedy) -> String {
   switch remedy {
   case .allowOverwrite: return "rerun with --replace to let the source's value win"
   case .allowUnreachableMasters: return "pass --fix-with-unreachable-masters (their keys are not considered)"
-  case .removeNode: return "remove it (rcadm del-node)"
+  case .removeNode: return "remove it with rcadm del-node"
   case .moveSlotsAway(let seed, let node, let slots):
     return "e.g. rcadm reshard \(redactedSeed(seed)) --from \(node) --to <master> --slots \(slots)"
   case .forceFailover: return "use --force (a majority of masters still votes) or --takeover"
