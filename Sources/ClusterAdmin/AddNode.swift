@@ -101,14 +101,8 @@ public enum AddNode {
     }
     let met = Change(.met, node: name, peer: "\(members.count) nodes")
     let replies = try await context.ledger.send(meets, to: node.session, changing: met)
-    // Every MEET of the pipeline ran; only the accepted ones are certain changes.
-    let accepted = replies.filter { $0.errorMessage == nil }.count
-    if accepted > 0 {
-      context.ledger.record(Change(.met, node: name, peer: accepted == 1 ? "1 node" : "\(accepted) nodes"))
-    }
-    if let (reply, m) = zip(replies, members).first(where: { $0.0.errorMessage != nil }) {
-      throw OperationError("\(node.given) could not MEET \(m.label): \(reply.errorMessage ?? "")")
-    }
+    try checkMeetReplies(
+      replies, from: node.given, recordedAs: name, to: members.map(\.label), ledger: context.ledger)
     log("Joining \(node.clusterAddress) to \(members.count) nodes")
     try await waitUntilKnown(
       node, by: Array(cluster.sessions.values), deadline: deadline, timeout: timeout, stop: context.stop)

@@ -204,17 +204,8 @@ public enum ClusterCreate {
           Change(.met, node: node.given.description, peer: "\(others.count) nodes", certain: false))
         throw error
       }
-      // Every MEET of the pipeline ran; only the accepted ones are certain changes, and the first
-      // refusal is the error.
-      let accepted = replies.filter { $0.errorMessage == nil }.count
-      if accepted > 0 {
-        ledger?.record(
-          Change(.met, node: node.given.description, peer: accepted == 1 ? "1 node" : "\(accepted) nodes"))
-      }
-      if let refused = zip(replies, others).first(where: { $0.0.errorMessage != nil }) {
-        throw OperationError(
-          "\(node.given) could not MEET \(refused.1.clusterAddress): \(refused.0.errorMessage ?? "")")
-      }
+      try checkMeetReplies(
+        replies, from: node.given, to: others.map(\.clusterAddress.description), ledger: ledger)
     }
   }
 
