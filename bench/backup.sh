@@ -29,25 +29,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 [[ "$TRIALS" =~ ^[1-9][0-9]*$ ]] || die "TRIALS=$TRIALS: want a positive integer"
 [[ "$DELAY" =~ ^[0-9]+$ ]] || die "DELAY=$DELAY: want seconds (0 or more)"
 
-work=$(mktemp -d /tmp/rcadm-bench-backup.XXXXXX)
-source_port=$((BASE_PORT + 100))
-cleanup() {
-  "$REDIS_CLI" -p "$source_port" shutdown nosave >/dev/null 2>&1 || true
-  "$BIN" sandbox down --dir "$work/sandbox" >/dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap on_signal INT TERM
-
-addrs=()
-for ((i = 0; i < 6; i++)); do addrs+=("127.0.0.1:$((BASE_PORT + i))"); done
-seed=${addrs[0]}
-echo "rcadm:        $BIN ($("$BIN" --version))"
-echo "redis-cli:    $REDIS_CLI ($("$REDIS_CLI" --version))"
-echo "starting 6 nodes on 127.0.0.1:$BASE_PORT.. and filling them with $KEYS keys of $VALUE_SIZE bytes..."
-sandbox_up "$work/sandbox" 6
-until cluster_ok; do sleep 0.2; done
-start_source "$work/source" "$source_port" "$KEYS" "$VALUE_SIZE"
+six_nodes_and_source backup
 step "$BIN" import "$seed" --from "127.0.0.1:$source_port" --yes >"$work/fill" 2>&1 || die "fill failed: $(tail -3 "$work/fill")"
 "$REDIS_CLI" -p "$source_port" shutdown nosave >/dev/null 2>&1 || true
 "$BIN" call "$seed" -- CONFIG SET repl-diskless-sync-delay "$DELAY" >/dev/null

@@ -27,25 +27,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 [[ "$VALUE_SIZE" =~ ^[1-9][0-9]*$ ]] || die "VALUE_SIZE=$VALUE_SIZE: want a positive integer"
 [[ "$TRIALS" =~ ^[1-9][0-9]*$ ]] || die "TRIALS=$TRIALS: want a positive integer"
 
-work=$(mktemp -d /tmp/rcadm-bench-import.XXXXXX)
-source_port=$((BASE_PORT + 100))
-cleanup() {
-  "$REDIS_CLI" -p "$source_port" shutdown nosave >/dev/null 2>&1 || true
-  "$BIN" sandbox down --dir "$work/sandbox" >/dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap on_signal INT TERM
-
-addrs=()
-for ((i = 0; i < 6; i++)); do addrs+=("127.0.0.1:$((BASE_PORT + i))"); done
-seed=${addrs[0]}
-echo "rcadm:        $BIN ($("$BIN" --version))"
-echo "redis-cli:    $REDIS_CLI ($("$REDIS_CLI" --version))"
-echo "starting 6 nodes on 127.0.0.1:$BASE_PORT.. and a standalone source on $source_port..."
-sandbox_up "$work/sandbox" 6
-until cluster_ok; do sleep 0.2; done
-start_source "$work/source" "$source_port" "$KEYS" "$VALUE_SIZE"
+six_nodes_and_source import
 echo "source: $("$REDIS_CLI" -p "$source_port" dbsize) keys of $VALUE_SIZE bytes"
 
 masters_keys() {

@@ -76,3 +76,30 @@ start_source() {
   until "$REDIS_CLI" -p "$port" ping 2>/dev/null | grep -q PONG; do sleep 0.1; done
   "$REDIS_CLI" -p "$port" debug populate "$keys" key "$size" >/dev/null
 }
+
+# six_nodes_and_source NAME: the setup backup.sh and import.sh share. Sets $work (a temp dir,
+# removed on exit), $source_port (BASE_PORT + 100), addrs and seed (6 sandbox nodes from
+# BASE_PORT); prints both tools' versions and what it starts; starts the sandbox (waits until it
+# is healthy) and a standalone source holding $KEYS keys of $VALUE_SIZE bytes.
+six_nodes_and_source() {
+  work=$(mktemp -d "/tmp/rcadm-bench-$1.XXXXXX")
+  source_port=$((BASE_PORT + 100))
+  trap cleanup_six_nodes_and_source EXIT
+  trap on_signal INT TERM
+  addrs=()
+  local i
+  for ((i = 0; i < 6; i++)); do addrs+=("127.0.0.1:$((BASE_PORT + i))"); done
+  seed=${addrs[0]}
+  echo "rcadm:        $BIN ($("$BIN" --version))"
+  echo "redis-cli:    $REDIS_CLI ($("$REDIS_CLI" --version))"
+  echo "starting 6 nodes on 127.0.0.1:$BASE_PORT.. and a standalone source with $KEYS keys of $VALUE_SIZE bytes on $source_port..."
+  sandbox_up "$work/sandbox" 6
+  until cluster_ok; do sleep 0.2; done
+  start_source "$work/source" "$source_port" "$KEYS" "$VALUE_SIZE"
+}
+
+cleanup_six_nodes_and_source() {
+  "$REDIS_CLI" -p "$source_port" shutdown nosave >/dev/null 2>&1 || true
+  "$BIN" sandbox down --dir "$work/sandbox" >/dev/null 2>&1 || true
+  rm -rf "$work"
+}

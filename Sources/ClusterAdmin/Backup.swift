@@ -135,21 +135,16 @@ public struct ClusterBackup: Sendable {
     let written = WrittenFiles()
     do {
       let topology = try await readTopology(plan.cluster)
-      let snapshots = try await withThrowingTaskGroup(of: SnapshotRecord?.self) { group in
-        for m in plan.masters {
-          group.addTask { try await snapshot(m, plan.cluster, written) }
+      // A stop ends the transfers at once: their connections close and their files are removed.
+      let snapshots = try await stop.racing {
+        try await withThrowingTaskGroup(of: SnapshotRecord.self) { group in
+          for m in plan.masters {
+            group.addTask { try await snapshot(m, plan.cluster, written) }
+          }
+          var records: [SnapshotRecord] = []
+          for try await record in group { records.append(record) }
+          return records
         }
-        // A stop ends the transfers at once: their connections close and their files are removed.
-        group.addTask {
-          while !stop.isRequested { try await Task.sleep(for: .milliseconds(50)) }
-          throw Interrupted()
-        }
-        var records: [SnapshotRecord] = []
-        while records.count < plan.masters.count, let record = try await group.next() {
-          if let record { records.append(record) }
-        }
-        group.cancelAll()
-        return records
       }
       let order = Dictionary(uniqueKeysWithValues: plan.masters.enumerated().map { ($1.id, $0) })
       return BackupResult(

@@ -196,7 +196,7 @@ public enum ClusterCreate {
       let meets = others.map { ["CLUSTER", "MEET", $0.ip, String($0.given.port), String($0.busPort)] }
       let replies: [RESPValue]
       do {
-        replies = try await stoppable(stop) {
+        replies = try await stop.racing {
           try await node.session.pipeline(meets, timeout: max(deadline - .now, .seconds(1)))
         }
       } catch {
@@ -206,25 +206,6 @@ public enum ClusterCreate {
       }
       try checkMeetReplies(
         replies, from: node.given, to: others.map(\.clusterAddress.description), ledger: ledger)
-    }
-  }
-
-  /// Runs `body`, or throws `Interrupted` as soon as a stop is requested; the body is then
-  /// cancelled, which closes its connection (the commands in flight may have taken effect).
-  static func stoppable<T: Sendable>(_ stop: StopToken, _ body: @escaping @Sendable () async throws -> T)
-    async throws -> T
-  {
-    try await withThrowingTaskGroup(of: T?.self) { group in
-      group.addTask { try await body() }
-      group.addTask {
-        while !stop.isRequested { try await Task.sleep(for: .milliseconds(50)) }
-        throw Interrupted()
-      }
-      defer { group.cancelAll() }
-      while let result = try await group.next() {
-        if let result { return result }
-      }
-      throw Interrupted()
     }
   }
 

@@ -21,6 +21,24 @@ public final class StopToken: Sendable {
   public func checkpoint() throws {
     if isRequested { throw Interrupted() }
   }
+
+  /// Runs `body`, or throws `Interrupted` as soon as a stop is requested: for a wait that must not
+  /// hold Ctrl-C (a frozen node, a long transfer). The body is then cancelled, which closes its
+  /// connections; commands in flight may have taken effect.
+  func racing<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
+    try await withThrowingTaskGroup(of: T?.self) { group in
+      group.addTask { try await body() }
+      group.addTask {
+        while !self.isRequested { try await Task.sleep(for: .milliseconds(50)) }
+        throw Interrupted()
+      }
+      defer { group.cancelAll() }
+      while let result = try await group.next() {
+        if let result { return result }
+      }
+      throw Interrupted()
+    }
+  }
 }
 
 /// The operation stopped at a safe point because a stop was requested.

@@ -46,9 +46,7 @@ import Testing
           ["send": "\u{3}"], ["expect": "\\(stopped\\)"],
           ["send": "ECHO after-monitor\r", "noecho": true], ["expect": "\"after-monitor\""],
           // Ctrl-C is how a stream ends: the session still exits 0.
-          // Ctrl-D once the prompt is back (an EOF typed between lines is lost; ReplPtyTests).
-          ["expect": "> "], ["send": "\u{4}", "noecho": true], ["expect_exit": 0, "timeout": 10],
-        ], ["repl", c.addressStrings[0]], env: env)
+        ] + endWithCtrlD(exitStatus: 0), ["repl", c.addressStrings[0]], env: env)
 
       // --json: one JSON value per frame, each on its own line.
       _ = try runInPty(
@@ -59,9 +57,7 @@ import Testing
           ["run": cli(c, 0, "PUBLISH", "news", "as json"), "output": "^1$"],
           ["expect": "^\\[\"message\",\"news\",\"as json\"\\]$"],
           ["send": "\u{3}"], ["expect": "\\(stopped\\)"],
-          // Ctrl-D once the prompt is back (an EOF typed between lines is lost; ReplPtyTests).
-          ["expect": "> "], ["send": "\u{4}", "noecho": true], ["expect_exit": 0, "timeout": 10],
-        ], ["repl", c.addressStrings[0], "--json"], env: env)
+        ] + endWithCtrlD(exitStatus: 0), ["repl", c.addressStrings[0], "--json"], env: env)
 
       // The node drops the subscriber: the shell says so and gives the prompt back.
       _ = try runInPty(
@@ -72,9 +68,7 @@ import Testing
           ["run": cli(c, 0, "CLIENT", "KILL", "TYPE", "pubsub"), "output": "^1$"],
           ["expect": "\\(error\\) \(c.addressStrings[0]) closed the connection \\(the stream ended\\)"],
           ["send": "ECHO after-kill\r", "noecho": true], ["expect": "\"after-kill\""],
-          // Ctrl-D once the prompt is back (an EOF typed between lines is lost; ReplPtyTests).
-          ["expect": "> "], ["send": "\u{4}", "noecho": true], ["expect_exit": 1, "timeout": 10],
-        ], ["repl", c.addressStrings[0]], env: env)
+        ] + endWithCtrlD(exitStatus: 1), ["repl", c.addressStrings[0]], env: env)
     }
   }
 
@@ -116,9 +110,7 @@ import Testing
           ["run": cli(c, replica, "SPUBLISH", channel, "after the failover"), "output": "^1$"],
           ["expect": "1\\) \"smessage\"\\n2\\) \"\(channel)\"\\n3\\) \"after the failover\""],
           ["send": "\u{3}"], ["expect": "\\(stopped\\)"],
-          // Ctrl-D once the prompt is back (an EOF typed between lines is lost; ReplPtyTests).
-          ["expect": "> "], ["send": "\u{4}", "noecho": true], ["expect_exit": 0, "timeout": 10],
-        ], ["repl", c.addressStrings[0]], env: env)
+        ] + endWithCtrlD(exitStatus: 0), ["repl", c.addressStrings[0]], env: env)
     }
   }
 
@@ -203,9 +195,7 @@ import Testing
           ],
           ["send": "ECHO after-search\r", "noecho": true], ["expect": "\"after-search\""],
           // The refused SSUBSCRIBEs make the session exit 1.
-          // Ctrl-D once the prompt is back (an EOF typed between lines is lost; ReplPtyTests).
-          ["expect": "> "], ["send": "\u{4}", "noecho": true], ["expect_exit": 1, "timeout": 10],
-        ], ["repl", c.addressStrings[0]], env: env)
+        ] + endWithCtrlD(exitStatus: 1), ["repl", c.addressStrings[0]], env: env)
     }
   }
 

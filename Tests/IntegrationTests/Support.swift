@@ -187,6 +187,16 @@ func halfMigrate(
   }
 }
 
+/// The last steps of a pty script: Ctrl-D once the prompt is back, then the exit. Between two lines
+/// the terminal is in cooked mode, where an EOF typed ahead is dropped when libedit switches to raw
+/// mode (under load CI sent it there and the shell never saw it). `exitStatus` nil: any status.
+func endWithCtrlD(exitStatus: Int32?) -> [[String: Any]] {
+  [
+    ["expect": "> "], ["send": "\u{4}", "noecho": true],
+    ["expect_exit": exitStatus.map { Int($0) as Any } ?? NSNull(), "timeout": 10],
+  ]
+}
+
 /// Runs rcadm in a real pseudo-terminal with a pty_repl.py script (Tests/oracle/pty_repl.py) and
 /// returns its summary (ok, transcript, exit status).
 func runInPty(_ steps: [[String: Any]], _ args: [String], env: [String: String] = [:]) throws -> [String: Any]

@@ -51,5 +51,5 @@ func settingName(_ setting: Setting) -> String {
 func explain(_ error: any Error) -> String {
   let text = "\(error)"
   guard let suggesting = error as? any SuggestsRemedies, !suggesting.remedies.isEmpty else { return text }
-  return text + "; " + suggesting.remedies.map(remedyText).joined(separator: "; or ")
+  return text + "; " + suggesting.remedies.map(\.description).joined(separator: "; or ")
 }
